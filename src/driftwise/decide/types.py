@@ -1,0 +1,112 @@
+"""The decision document: what to do, why, what else was considered, and the evidence.
+
+Its JSON form is a public contract, versioned by ``schema_version`` and published as a JSON
+Schema in ``schemas/decision.schema.json``.
+
+>>> from driftwise.decide.types import CheckSummary, Decision, PolicyRef, Reason
+>>> d = Decision(action="no_action", confidence=0.9,
+...              reasons=(Reason(text="No feature drifted.", evidence=("scope",)),),
+...              alternatives=(), evidence=(), summary=CheckSummary(n_reference=10, n_current=10,
+...              n_features=2, n_labelled_current=0), policy=PolicyRef(name="baseline"))
+>>> Decision.model_validate_json(d.model_dump_json()) == d
+True
+>>> d.needs_action
+False
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from driftwise.policy.model import Action, RiskTier
+from driftwise.signals.types import Evidence
+
+__all__ = [
+    "ACTIONS",
+    "SCHEMA_VERSION",
+    "Alternative",
+    "CheckSummary",
+    "Decision",
+    "PolicyRef",
+    "Reason",
+]
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+ACTIONS: tuple[Action, ...] = (
+    "no_action",
+    "monitor",
+    "fine_tune",
+    "retrain",
+    "rollback",
+    "escalate",
+)
+#: Actions that change the model or need a person; the CLI exits 3 for these.
+ACTIONS_NEEDING_WORK: frozenset[str] = frozenset({"fine_tune", "retrain", "rollback", "escalate"})
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(_Frozen):
+    """One plain-language reason, citing the ids of the evidence it rests on."""
+
+    text: str
+    evidence: tuple[str, ...] = ()
+
+
+class Alternative(_Frozen):
+    """An action that was considered, with its score (higher is better) and why."""
+
+    action: Action
+    score: float
+    rationale: str
+
+
+class CheckSummary(_Frozen):
+    """Sizes of what was compared."""
+
+    n_reference: int
+    n_current: int
+    n_features: int
+    n_labelled_current: int
+    reference: str | None = None  # where the reference came from (file name)
+    current: str | None = None
+    target: str | None = None
+    prediction: str | None = None
+    segments: tuple[str, ...] = ()
+
+
+class PolicyRef(_Frozen):
+    """Which policy made the decision."""
+
+    name: str
+    risk_tier: RiskTier = "medium"
+    source: str | None = None  # file the policy came from; None for the built-in one
+
+
+class Decision(_Frozen):
+    """The decision document."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    driftwise_version: str = ""
+    action: Action
+    confidence: float = Field(ge=0, le=1)
+    headline: str = ""
+    reasons: tuple[Reason, ...]
+    alternatives: tuple[Alternative, ...]
+    approvals_required: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...]
+    summary: CheckSummary
+    policy: PolicyRef
+
+    @property
+    def needs_action(self) -> bool:
+        """True when the decision asks for work: a model change or a person's review."""
+        return self.action in ACTIONS_NEEDING_WORK
+
+    def evidence_by_id(self) -> dict[str, Evidence]:
+        """Evidence keyed by id."""
+        return {e.id: e for e in self.evidence}
