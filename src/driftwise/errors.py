@@ -8,8 +8,9 @@ found*, *what was expected*, and, where it helps, *what to do next*.
 'age'
 >>> err = DriftwiseError.for_column("agee", where="ref.csv", found="no such column",
 ...                                 expected="one of the file's columns", options=["age", "sex"])
->>> str(err)
-"ref.csv: column 'agee': found no such column; expected one of the file's columns (did you mean 'age'?)."
+>>> print(err)
+ref.csv: column 'agee': found no such column; expected one of the file's columns
+(did you mean 'age'?).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@
 >>> load_policy(d / "p.yaml")
 Traceback (most recent call last):
 ...
-driftwise.errors.DriftwiseError: .../p.yaml: field 'drift.alpah': found an unknown key; expected one of alpha, correction, min_effect_numeric, min_effect_categorical, min_rows (did you mean 'alpha'?).
+driftwise.errors.DriftwiseError: .../p.yaml: field 'drift.alpah': found an unknown key;
+expected one of alpha, correction, min_effect_numeric, min_effect_categorical, min_rows
+(did you mean 'alpha'?).
 """
 
 from __future__ import annotations
