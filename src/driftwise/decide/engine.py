@@ -1,0 +1,146 @@
+"""The decision engine: evidence + policy -> :class:`~driftwise.decide.types.Decision`.
+
+Criteria (:mod:`driftwise.decide.criteria`) vote for and against each action; the totals are
+turned into shares with a softmax, the largest wins, and its share is the confidence. Every
+reason in the document is a vote that supports the chosen action (or argues against the
+runner-up), with the evidence ids it rests on. The same evidence and policy always give the same
+decision.
+
+>>> from driftwise.decide.engine import decide
+>>> from driftwise.decide.types import CheckSummary
+>>> from driftwise.policy import default_policy
+>>> from driftwise.signals.types import LabelAvailability, Scope
+>>> ev = (Scope(verdict="none", drifted_feature_share=0.0, drifted_features=(),
+...             drifted_segments=(), drifted_traffic_share=0.0, explanation="No drift."),
+...       LabelAvailability(n_current=100, n_labelled=0, share_labelled=0.0,
+...                         sufficient_for_fine_tune=False, sufficient_for_retrain=False))
+>>> summary = CheckSummary(n_reference=100, n_current=100, n_features=3, n_labelled_current=0)
+>>> decide(ev, default_policy(), summary).action
+'no_action'
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from driftwise import __version__
+from driftwise.decide import criteria as c
+from driftwise.decide.types import (
+    ACTIONS,
+    Alternative,
+    CheckSummary,
+    Decision,
+    PolicyRef,
+    Reason,
+)
+from driftwise.policy.model import Action, Policy
+from driftwise.signals.types import Evidence
+
+__all__ = ["decide", "tally"]
+
+
+def tally(evidence: tuple[Evidence, ...], policy: Policy) -> tuple[c.Facts, list[c.Vote]]:
+    """Run every criterion and return the facts and all votes."""
+    facts = c.facts_from(tuple(evidence), policy)
+    votes = [
+        *c.performance_votes(facts),
+        *c.drift_votes(facts),
+        *c.scope_votes(facts),
+        *c.label_votes(facts, policy),
+        *c.risk_votes(facts, policy),
+        *c.rollback_votes(),
+    ]
+    return facts, votes
+
+
+def _softmax(scores: dict[Action, float]) -> dict[Action, float]:
+    top = max(scores.values())
+    exp = {a: math.exp(s - top) for a, s in scores.items()}
+    total = sum(exp.values())
+    return {a: v / total for a, v in exp.items()}
+
+
+def _rationale(action: Action, votes: list[c.Vote]) -> str:
+    mine = [v for v in votes if v.action == action]
+    if not mine:
+        return "No criterion spoke for or against it."
+    return "; ".join(f"{v.criterion} {v.weight:+.1f}" for v in mine)
+
+
+def _headline(action: Action, facts: c.Facts) -> str:
+    what = {
+        "no_action": "No action needed",
+        "monitor": "Keep the model and keep watching",
+        "fine_tune": "Fine-tune the model",
+        "retrain": "Retrain the model from scratch",
+        "rollback": "Roll back to the previous version",
+        "escalate": "A person should decide",
+    }[action]
+    parts: list[str] = []
+    p = facts.performance
+    if facts.degraded and p is not None and p.degraded:
+        parts.append(f"{p.metric} {p.reference.value:.3f} -> {p.current.value:.3f}")
+    elif facts.degraded:
+        parts.append("performance fell in " + ", ".join(s.id for s in facts.degraded_segments))
+    if facts.drifted:
+        parts.append(f"{len(facts.drifted)} feature(s) drifted")
+    if facts.scope != "none":
+        parts.append(f"{facts.scope} change")
+    return what + (": " + ", ".join(parts) if parts else "") + "."
+
+
+def _approvals(action: Action, policy: Policy) -> tuple[str, ...]:
+    needs: list[str] = []
+    if action in policy.approval_required:
+        needs.append(f"the policy requires a person's approval before '{action}'")
+    if action in ("fine_tune", "retrain", "rollback") and policy.risk_tier in ("high", "regulated"):
+        needs.append(
+            f"risk tier '{policy.risk_tier}': a person signs off '{action}' before it ships"
+        )
+    return tuple(needs)
+
+
+def decide(
+    evidence: tuple[Evidence, ...],
+    policy: Policy,
+    summary: CheckSummary,
+    *,
+    policy_source: str | None = None,
+) -> Decision:
+    """Decide what to do about the model from the evidence under ``policy``."""
+    facts, votes = tally(evidence, policy)
+    scores: dict[Action, float] = dict.fromkeys(ACTIONS, 0.0)
+    for v in votes:
+        scores[v.action] += v.weight
+    shares = _softmax(scores)
+    ranked = sorted(ACTIONS, key=lambda a: (-scores[a], ACTIONS.index(a)))
+    chosen = ranked[0]
+    runner_up = ranked[1]
+
+    by_text: dict[str, set[str]] = defaultdict(set)
+    order: list[str] = []
+    for v in votes:
+        supports = v.action == chosen and v.weight > 0
+        opposes_rival = v.action == runner_up and v.weight < 0
+        if supports or opposes_rival:
+            if v.text not in by_text:
+                order.append(v.text)
+            by_text[v.text].update(v.evidence)
+    reasons = tuple(Reason(text=t, evidence=tuple(sorted(by_text[t]))) for t in order)
+    alternatives = tuple(
+        Alternative(action=a, score=round(shares[a], 4), rationale=_rationale(a, votes))
+        for a in ranked[1:]
+    )
+    return Decision(
+        driftwise_version=__version__,
+        action=chosen,
+        confidence=round(shares[chosen], 4),
+        headline=_headline(chosen, facts),
+        reasons=reasons,
+        alternatives=alternatives,
+        approvals_required=_approvals(chosen, policy),
+        evidence=tuple(evidence),
+        summary=summary,
+        policy=PolicyRef(name=policy.name, risk_tier=policy.risk_tier, source=policy_source),
+    )
