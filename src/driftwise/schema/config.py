@@ -30,8 +30,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from driftwise._strict import parse_model
 from driftwise.errors import DriftwiseError
-from driftwise.policy.load import parse_model
 from driftwise.schema.roles import Role
 
 __all__ = ["SchemaOverrides", "load_config", "save_config"]
