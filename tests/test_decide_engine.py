@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from evidence_factory import feature, labels, performance, scope, segment, summary
 
 from driftwise.decide.engine import decide
 from driftwise.decide.types import Decision
 from driftwise.policy import Policy, default_policy
 from driftwise.signals.types import Evidence
+from evidence_factory import feature, labels, performance, scope, segment, summary
 
 
 def _decide(*evidence: Evidence, policy: Policy | None = None, n_labelled: int = 2000) -> Decision:

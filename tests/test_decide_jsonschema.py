@@ -7,12 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from evidence_factory import feature, labels, performance, scope, segment, summary
 
 from driftwise.decide.engine import decide
 from driftwise.decide.jsonschema import decision_json_schema, render
 from driftwise.decide.types import Decision
 from driftwise.policy import default_policy
+from evidence_factory import feature, labels, performance, scope, segment, summary
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "schemas" / "decision.schema.json"
 

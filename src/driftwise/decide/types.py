@@ -47,7 +47,7 @@ ACTIONS_NEEDING_WORK: frozenset[str] = frozenset({"fine_tune", "retrain", "rollb
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Reason(_Frozen):

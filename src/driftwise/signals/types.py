@@ -4,7 +4,7 @@ Every piece of evidence is a frozen pydantic model with a ``kind`` tag, so that 
 evidence serialises to stable JSON and reads back to the same types.
 
 >>> from driftwise.signals.types import FeatureDrift, Distribution
->>> d = FeatureDrift(id="drift:feature:price", column="price", role="numeric", test="ks",
+>>> d = FeatureDrift(id="drift:numeric:price", column="price", role="numeric", test="ks",
 ...                  statistic=0.04, p_value=1e-9, p_adjusted=2e-8, effect_size=0.1,
 ...                  effect_measure="wasserstein_normed", min_effect=0.05,
 ...                  n_reference=5000, n_current=5000, significant=True, practical=True,
@@ -25,6 +25,7 @@ __all__ = [
     "FeatureDrift",
     "Interval",
     "LabelAvailability",
+    "NotTested",
     "Performance",
     "Scope",
     "SegmentDrift",
@@ -32,7 +33,8 @@ __all__ = [
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Non-finite numbers have no JSON form: refuse them where they are made, not when read back.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Distribution(_Frozen):
@@ -75,6 +77,7 @@ class FeatureDrift(_Frozen):
     statistic: float
     p_value: float
     p_adjusted: float
+    correction: Literal["bh", "bonferroni", "none"] = "bh"  # how p_adjusted was obtained
     effect_size: float
     effect_measure: str  # "wasserstein_normed", "total_variation"
     min_effect: float
@@ -86,6 +89,7 @@ class FeatureDrift(_Frozen):
     missing_reference: float = 0.0  # share of missing values
     missing_current: float = 0.0
     new_categories: dict[str, float] = Field(default_factory=dict)  # category -> current share
+    new_categories_share: float = 0.0  # current share of all unseen categories (uncapped)
     distribution: Distribution | None = None
 
 
@@ -100,7 +104,7 @@ class Performance(_Frozen):
     reference: Interval
     current: Interval
     change: float  # current - reference
-    p_value: float  # one-sided test that current is worse
+    p_value: float  # one-sided test that current is worse by more than the tolerance
     tolerance: float  # drop below which a change is not counted as degradation
     degraded: bool
 
@@ -149,7 +153,15 @@ class LabelAvailability(_Frozen):
     sufficient_for_retrain: bool
 
 
+class NotTested(_Frozen):
+    """Something that could not be tested (too few rows, too many segment values), and why."""
+
+    kind: Literal["not_tested"] = "not_tested"
+    id: str
+    reason: str
+
+
 Evidence = Annotated[
-    FeatureDrift | Performance | SegmentDrift | Scope | LabelAvailability,
+    FeatureDrift | Performance | SegmentDrift | Scope | LabelAvailability | NotTested,
     Field(discriminator="kind"),
 ]

@@ -1,0 +1,290 @@
+"""Univariate drift tests: golden values against scipy, effect-size gating, categories, plots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from driftwise.errors import DriftwiseError
+from driftwise.policy.model import DriftThresholds
+from driftwise.signals.multitest import finish
+from driftwise.signals.univariate import (
+    RawTest,
+    Skipped,
+    chi2_homogeneity,
+    compare_column,
+)
+
+
+def numeric(ref: Any, cur: Any, segment: str | None = None) -> RawTest:
+    out = compare_column(
+        ref,
+        cur,
+        column="x",
+        role="numeric",
+        kind="numeric",
+        min_effect=0.05,
+        min_rows=30,
+        segment=segment,
+    )
+    assert isinstance(out, RawTest)
+    return out
+
+
+def categorical(ref: Any, cur: Any) -> RawTest:
+    out = compare_column(
+        ref, cur, column="c", role="categorical", kind="categorical", min_effect=0.01, min_rows=30
+    )
+    assert isinstance(out, RawTest)
+    return out
+
+
+# --- golden values -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n1", "n2", "shift", "decimals"),
+    [
+        (40, 55, 0.0, None),
+        (300, 1000, 0.2, None),
+        (5000, 4000, 0.05, None),
+        (20000, 20001, 0.03, None),
+        (2000, 3000, 0.1, 1),  # heavy ties
+        (777, 777, 0.0, 0),  # very heavy ties
+    ],
+)
+def test_ks_matches_scipy_asymp(n1: int, n2: int, shift: float, decimals: int | None) -> None:
+    rng = np.random.default_rng(n1 + n2)
+    a, b = rng.normal(size=n1), rng.normal(shift, 1.0, n2)
+    if decimals is not None:
+        a, b = a.round(decimals), b.round(decimals)
+    expected = stats.ks_2samp(a, b, method="asymp")
+    raw = numeric(a, b)
+    assert raw.statistic == pytest.approx(float(expected.statistic), rel=1e-12)
+    assert raw.p_value == pytest.approx(float(expected.pvalue), rel=1e-9, abs=1e-300)
+    assert raw.test == "ks"
+
+
+def test_ks_p_value_in_the_slow_tail_regime_matches_scipy() -> None:
+    rng = np.random.default_rng(11)
+    a, b = rng.normal(size=30000), rng.normal(0.06, 1.0, 30000)
+    expected = stats.ks_2samp(a, b, method="asymp")
+    assert 1e-30 < float(expected.pvalue) < 1e-3
+    assert numeric(a, b).p_value == pytest.approx(float(expected.pvalue), rel=1e-9)
+
+
+@pytest.mark.parametrize("decimals", [None, 1])
+def test_wasserstein_normed_matches_scipy(decimals: int | None) -> None:
+    rng = np.random.default_rng(3)
+    a, b = rng.gamma(2.0, 3.0, 4000), rng.gamma(2.2, 3.0, 3500)
+    if decimals is not None:
+        a, b = a.round(decimals), b.round(decimals)
+    w = float(stats.wasserstein_distance(a, b))
+    raw = numeric(a, b)
+    assert raw.effect_measure == "wasserstein_normed"
+    assert raw.effect_size == pytest.approx(w / float(np.std(a)), rel=1e-10)
+
+
+def test_constant_reference_uses_scale_one() -> None:
+    raw = numeric(np.full(100, 5.0), np.full(100, 5.02))
+    assert raw.effect_size == pytest.approx(0.02, rel=1e-9)
+    assert raw.statistic == 1.0
+
+
+def test_chi2_without_pooling_matches_chi2_contingency() -> None:
+    ref, cur = np.array([120, 340, 55, 80]), np.array([100, 300, 90, 60])
+    res = chi2_homogeneity(ref, cur)
+    expected = stats.chi2_contingency(np.vstack([ref, cur]), correction=False)
+    assert res.statistic == pytest.approx(float(expected.statistic), rel=1e-12)
+    assert res.p_value == pytest.approx(float(expected.pvalue), rel=1e-9)
+    assert res.dof == int(expected.dof) == 3
+
+
+def test_chi2_pools_rare_categories_into_one_cell() -> None:
+    # d, e, f have expected counts below 5; pooled they hold 4 + 6 + 3 = 13 and 2 + 9 + 1 = 12.
+    ref = np.array([400, 250, 150, 4, 6, 3])
+    cur = np.array([380, 300, 120, 2, 9, 1])
+    pooled = np.array([[400, 250, 150, 13], [380, 300, 120, 12]])
+    res = chi2_homogeneity(ref, cur)
+    np.testing.assert_array_equal(res.table, pooled)
+    expected = stats.chi2_contingency(pooled, correction=False)
+    assert res.statistic == pytest.approx(float(expected.statistic), rel=1e-12)
+    assert res.p_value == pytest.approx(float(expected.pvalue), rel=1e-9)
+
+
+def test_chi2_small_pooled_cell_joins_smallest_category() -> None:
+    ref, cur = np.array([500, 300, 40, 1, 0]), np.array([480, 310, 50, 0, 2])
+    res = chi2_homogeneity(ref, cur)
+    np.testing.assert_array_equal(res.table, [[500, 300, 41], [480, 310, 52]])
+    expected = stats.chi2_contingency(res.table, correction=False)
+    assert res.p_value == pytest.approx(float(expected.pvalue), rel=1e-9)
+    assert res.dof == 2
+
+
+def test_chi2_with_a_single_cell_has_no_degrees_of_freedom() -> None:
+    res = chi2_homogeneity([50, 0], [60, 0])
+    assert (res.statistic, res.p_value, res.dof) == (0.0, 1.0, 0)
+
+
+def test_categorical_test_uses_pooled_table_and_total_variation() -> None:
+    rng = np.random.default_rng(5)
+    ref = rng.choice(["a", "b", "c", "rare1", "rare2"], 3000, p=[0.5, 0.3, 0.1998, 0.0001, 0.0001])
+    cur = rng.choice(["a", "b", "c"], 2500, p=[0.45, 0.35, 0.2])
+    raw = categorical(pd.Series(ref, dtype=object), pd.Series(cur, dtype=object))
+    labels = ["a", "b", "c", "rare1", "rare2"]
+    r = np.array([(ref == v).sum() for v in labels])
+    c = np.array([(cur == v).sum() for v in labels])
+    table = chi2_homogeneity(r, c).table
+    assert table.shape[1] < 5  # the rare ones were pooled
+    expected = stats.chi2_contingency(table, correction=False)
+    assert raw.p_value == pytest.approx(float(expected.pvalue), rel=1e-9)
+    tv = 0.5 * np.abs(r / r.sum() - c / c.sum()).sum()
+    assert raw.effect_size == pytest.approx(tv, rel=1e-12)
+    assert (raw.test, raw.effect_measure) == ("chi2", "total_variation")
+
+
+# --- effect-size gating --------------------------------------------------------------------
+
+
+def test_tiny_shift_on_huge_sample_is_significant_but_not_practical() -> None:
+    # At 200k rows a side the KS test detects a 0.01 sd shift most of the time (seed fixed).
+    rng = np.random.default_rng(2)
+    raw = numeric(rng.normal(size=200_000), rng.normal(0.01, 1.0, 200_000))
+    (drift,) = finish([raw], DriftThresholds())
+    assert drift.significant
+    assert not drift.practical
+    assert not drift.drifted
+    assert drift.effect_size < 0.05
+
+
+def test_moderate_shift_on_moderate_sample_is_drift() -> None:
+    rng = np.random.default_rng(4)
+    raw = numeric(rng.normal(size=20_000), rng.normal(0.1, 1.0, 20_000))
+    (drift,) = finish([raw], DriftThresholds())
+    assert drift.significant and drift.practical and drift.drifted
+    assert drift.effect_size == pytest.approx(0.1, abs=0.02)
+
+
+def test_finish_corrects_the_family_together() -> None:
+    rng = np.random.default_rng(8)
+    tests = [numeric(rng.normal(size=200), rng.normal(size=200)) for _ in range(5)]
+    drift = finish(tests, DriftThresholds(correction="bonferroni"))
+    for raw, ev in zip(tests, drift, strict=True):
+        assert ev.p_adjusted == pytest.approx(min(1.0, raw.p_value * 5))
+        assert ev.significant == (ev.p_adjusted < 0.05)
+
+
+# --- categories, missing values, skipping --------------------------------------------------
+
+
+def test_new_categories_and_missing_shares_are_reported() -> None:
+    ref = ["a"] * 500 + ["b"] * 400 + [None] * 100
+    cur = ["a"] * 300 + ["b"] * 300 + ["z"] * 150 + ["y"] * 50 + [np.nan] * 200
+    raw = categorical(pd.Series(ref, dtype=object), pd.Series(cur, dtype=object))
+    assert raw.new_categories == (("z", 0.1875), ("y", 0.0625))
+    assert raw.missing_reference == pytest.approx(0.1)
+    assert raw.missing_current == pytest.approx(0.2)
+    assert (raw.n_reference, raw.n_current) == (900, 800)
+    ev = raw.to_evidence(raw.p_value, 0.05, "none")
+    assert ev.new_categories == {"z": 0.1875, "y": 0.0625}
+    assert ev.drifted
+
+
+def test_numeric_missing_and_infinite_values_are_excluded() -> None:
+    rng = np.random.default_rng(9)
+    ref = rng.normal(size=1000)
+    ref[:100] = np.nan
+    cur = rng.normal(size=1000)
+    cur[:50] = np.inf
+    raw = numeric(ref, cur)
+    assert (raw.n_reference, raw.n_current) == (900, 950)
+    assert [raw.missing_reference, raw.missing_current] == pytest.approx([0.1, 0.05])
+    expected = stats.ks_2samp(ref[100:], cur[50:], method="asymp")
+    assert raw.p_value == pytest.approx(float(expected.pvalue), rel=1e-9)
+
+
+def test_too_few_rows_are_skipped_with_the_reason() -> None:
+    out = compare_column(
+        np.r_[np.arange(29.0), [np.nan] * 10],
+        np.arange(100.0),
+        column="age",
+        role="numeric",
+        kind="numeric",
+        min_effect=0.05,
+        min_rows=30,
+        segment="region=coast",
+    )
+    assert out == Skipped(
+        id="drift:numeric:age@region=coast",
+        reason="29 non-missing reference and 100 current values; at least 30 needed on each side",
+    )
+
+
+def test_non_numeric_values_raise_a_clear_error() -> None:
+    with pytest.raises(DriftwiseError) as err:
+        compare_column(
+            np.array(["a", "b"], dtype=object),
+            np.array([1.0, 2.0]),
+            column="age",
+            role="numeric",
+            kind="numeric",
+            min_effect=0.05,
+            min_rows=1,
+        )
+    assert str(err.value) == (
+        "signals: column 'age': found non-numeric values; "
+        "expected numbers (float64, NaN for missing) for a numeric test."
+    )
+
+
+def test_ids_name_role_column_and_segment() -> None:
+    rng = np.random.default_rng(0)
+    raw = numeric(rng.normal(size=100), rng.normal(size=100), segment="region=coast")
+    assert raw.id == "drift:numeric:x@region=coast"
+    ev = raw.to_evidence(0.5, 0.05, "bh")
+    assert (ev.id, ev.segment) == ("drift:numeric:x@region=coast", "region=coast")
+
+
+# --- distributions for plots ---------------------------------------------------------------
+
+
+def test_numeric_distribution_has_30_bins_over_pooled_percentiles() -> None:
+    rng = np.random.default_rng(6)
+    ref = np.r_[rng.normal(size=5000), [-1e6]]  # an outlier far below
+    cur = np.r_[rng.normal(0.5, 1.0, 4000), [1e6]]
+    dist = numeric(ref, cur).distribution
+    assert dist is not None and dist.edges is not None and dist.labels is None
+    assert len(dist.edges) == 31 and len(dist.reference) == len(dist.current) == 30
+    pooled = np.r_[ref, cur]
+    assert dist.edges[0] == pytest.approx(float(np.quantile(pooled, 0.005)))
+    assert dist.edges[-1] == pytest.approx(float(np.quantile(pooled, 0.995)))
+    assert np.diff(dist.edges) == pytest.approx(np.full(30, np.diff(dist.edges)[0]))
+    assert sum(dist.reference) == pytest.approx(1.0) and sum(dist.current) == pytest.approx(1.0)
+    counts_ref, _ = np.histogram(np.clip(ref, dist.edges[0], dist.edges[-1]), bins=dist.edges)
+    assert dist.reference == pytest.approx(tuple(counts_ref / ref.size))
+
+
+def test_categorical_distribution_keeps_twelve_and_pools_the_rest() -> None:
+    rng = np.random.default_rng(7)
+    cats = [f"k{i:02d}" for i in range(20)]
+    weights = np.linspace(2.0, 1.0, 20) / np.linspace(2.0, 1.0, 20).sum()
+    ref = pd.Series(rng.choice(cats, 6000, p=weights), dtype=object)
+    cur = pd.Series(rng.choice(cats, 6000, p=weights), dtype=object)
+    dist = categorical(ref, cur).distribution
+    assert dist is not None and dist.labels is not None and dist.edges is None
+    assert len(dist.labels) == 13 and dist.labels[-1] == "other"
+    pooled = pd.concat([ref, cur]).value_counts()
+    assert set(dist.labels[:12]) == set(pooled.index[:12])
+    assert dist.reference[-1] == pytest.approx(float(ref.isin(pooled.index[12:]).mean()))
+    assert sum(dist.current) == pytest.approx(1.0)
+
+
+def test_small_categorical_distribution_has_no_other_bin() -> None:
+    raw = categorical(["x"] * 40 + ["y"] * 20, ["x"] * 30 + ["y"] * 30)
+    assert raw.distribution is not None
+    assert raw.distribution.labels == ("x", "y")
+    assert raw.distribution.reference == pytest.approx((2 / 3, 1 / 3))
