@@ -1,1 +1,5 @@
-"""driftwise.cli."""
+"""The command line: ``driftwise check``, ``driftwise demo``, ``driftwise schema``."""
+
+from driftwise.cli.main import main
+
+__all__ = ["main"]

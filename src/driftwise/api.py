@@ -1,0 +1,106 @@
+"""The Python API: one call from two tables to a typed decision.
+
+>>> import numpy as np, pandas as pd
+>>> import driftwise
+>>> rng = np.random.default_rng(0)
+>>> ref = pd.DataFrame({"x": rng.normal(size=2000), "g": rng.choice(["a", "b"], 2000)})
+>>> cur = pd.DataFrame({"x": rng.normal(size=2000) + 1.0, "g": rng.choice(["a", "b"], 2000)})
+>>> decision = driftwise.check(ref, cur)
+>>> decision.action, [d.column for d in decision.evidence if getattr(d, "drifted", False)
+...                   and getattr(d, "segment", "") is None]
+('monitor', ['x'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from driftwise.data import describe_source, read_table, validate_pair
+from driftwise.decide.engine import decide
+from driftwise.decide.types import CheckSummary, Decision
+from driftwise.policy import Policy, default_policy, load_policy
+from driftwise.schema import SchemaOverrides, infer_schema, load_config
+from driftwise.signals.collect import compute_evidence
+
+__all__ = ["check", "resolve_policy"]
+
+
+def resolve_policy(policy: Policy | str | Path | None) -> tuple[Policy, str | None]:
+    """A policy object, a policy file, or ``None`` for the built-in policy."""
+    if policy is None:
+        return default_policy(), None
+    if isinstance(policy, Policy):
+        return policy, None
+    return load_policy(policy), str(policy)
+
+
+def check(
+    reference: Any,
+    current: Any,
+    *,
+    target: str | None = None,
+    prediction: str | None = None,
+    scores: Sequence[str] = (),
+    segments: Sequence[str] = (),
+    sensitive: Sequence[str] = (),
+    timestamp: str | None = None,
+    config: str | Path | None = None,
+    policy: Policy | str | Path | None = None,
+) -> Decision:
+    """Compare ``current`` production data with the ``reference`` and decide what to do.
+
+    Parameters
+    ----------
+    reference, current
+        A CSV or Parquet path, a pandas or polars DataFrame, or a pyarrow Table. The reference
+        is the data the current model was trained and validated on.
+    target, prediction, scores, segments, sensitive, timestamp
+        Column roles; everything else is inferred (see :mod:`driftwise.schema.infer`). Rows of
+        ``current`` whose target is missing count as not yet labelled.
+    config
+        A YAML/JSON file with a ``columns:`` section; the arguments above win over it.
+    policy
+        A :class:`~driftwise.policy.Policy`, a policy file, or ``None`` for the built-in one.
+
+    Returns
+    -------
+    Decision
+        The action, its confidence, reasons citing evidence, alternatives and all evidence.
+    """
+    pol, pol_source = resolve_policy(policy)
+    given: dict[str, Any] = {
+        "target": target,
+        "prediction": prediction,
+        "scores": tuple(scores),
+        "segments": tuple(segments),
+        "sensitive": tuple(sensitive),
+        "timestamp": timestamp,
+    }
+    # Only what the caller actually gave counts as set, so a config file fills the rest.
+    overrides = SchemaOverrides(**{k: v for k, v in given.items() if v not in (None, ())})
+    if config is not None:
+        overrides = load_config(config).merge(overrides)
+    ref_name = describe_source(reference, name="reference")
+    cur_name = describe_source(current, name="current")
+    ref_raw = read_table(reference, name="reference")
+    cur_raw = read_table(current, name="current")
+    schema = infer_schema(ref_raw, overrides, where=ref_name)
+    ref, cur = validate_pair(
+        ref_raw, cur_raw, schema, reference_name=ref_name, current_name=cur_name
+    )
+    evidence = compute_evidence(ref, cur, schema, pol)
+    n_labelled = int(cur[schema.target].notna().sum()) if schema.target else 0
+    summary = CheckSummary(
+        n_reference=len(ref),
+        n_current=len(cur),
+        n_features=len(schema.features),
+        n_labelled_current=n_labelled,
+        reference=ref_name,
+        current=cur_name,
+        target=schema.target,
+        prediction=schema.prediction,
+        segments=schema.segments,
+    )
+    return decide(evidence, pol, summary, policy_source=pol_source)

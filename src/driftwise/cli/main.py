@@ -1,0 +1,186 @@
+"""The ``driftwise`` command: a thin layer over the library.
+
+Library errors become one ``Error: ...`` line on stderr and exit code 1. ``check`` exits 0 when
+no action is needed (``no_action`` or ``monitor``) and 3 when an action is recommended
+(``fine_tune``, ``retrain``, ``rollback`` or ``escalate``).
+
+>>> main(["--version"])
+driftwise 0.1.0
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Sequence
+
+from driftwise import __version__
+from driftwise.errors import DriftwiseError
+
+__all__ = ["EXIT_ACTION", "EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_ACTION = 3
+
+# A fixed width keeps help text (and the generated docs/cli.md) the same on every terminal.
+_FORMATTER = functools.partial(argparse.HelpFormatter, width=100)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from driftwise.api import check
+    from driftwise.report import render_text, write_outputs
+
+    decision = check(
+        args.reference,
+        args.current,
+        target=args.target,
+        prediction=args.prediction,
+        scores=args.score or (),
+        segments=args.segment or (),
+        sensitive=args.sensitive or (),
+        timestamp=args.timestamp,
+        config=args.config,
+        policy=args.policy,
+    )
+    paths = write_outputs(decision, args.out) if args.out else {}
+    if args.json:
+        print(decision.model_dump_json(indent=2))
+    else:
+        print(render_text(decision))
+        for label, path in paths.items():
+            print(f"{label}: {path}")
+    return EXIT_ACTION if decision.needs_action else EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from driftwise.demo import format_history, run_demo
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = run_demo(seed=args.seed, out_dir=args.out, progress=progress)
+    print(format_history(result))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from driftwise.decide.jsonschema import render
+
+    print(render(), end="")
+    return EXIT_OK
+
+
+def _cmd_policy_check(args: argparse.Namespace) -> int:
+    from driftwise.policy import load_policy
+
+    pol = load_policy(args.file)
+    print(f"{args.file}: valid policy '{pol.name}' (risk tier {pol.risk_tier}).")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``driftwise`` command."""
+    parser = argparse.ArgumentParser(
+        prog="driftwise",
+        formatter_class=_FORMATTER,
+        description=(
+            "Decide whether a slipping production model needs nothing, a fine-tune, a retrain, "
+            "a rollback or a person."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"driftwise {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "check",
+        formatter_class=_FORMATTER,
+        help="compare current data with the reference and decide what to do",
+        description=(
+            "Compare CURRENT production data with the REFERENCE the model was trained on, "
+            "compute the evidence, decide, print a summary and write decision.json and "
+            "report.html. Exit codes: 0 no action needed, 3 an action is recommended, 1 error."
+        ),
+    )
+    p.add_argument("reference", help="reference data: CSV or Parquet file")
+    p.add_argument("current", help="current data: CSV or Parquet file")
+    p.add_argument("--target", metavar="COL", help="ground-truth column (may be partly missing)")
+    p.add_argument("--prediction", metavar="COL", help="the model's prediction column")
+    p.add_argument("--score", metavar="COL", action="append", help="score column (repeatable)")
+    p.add_argument("--segment", metavar="COL", action="append", help="segment key (repeatable)")
+    p.add_argument(
+        "--sensitive", metavar="COL", action="append", help="sensitive attribute (repeatable)"
+    )
+    p.add_argument("--timestamp", metavar="COL", help="timestamp column")
+    p.add_argument("--config", metavar="FILE", help="YAML/JSON file with a 'columns:' section")
+    p.add_argument("--policy", metavar="FILE", help="policy file (default: built-in policy)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default="driftwise-report",
+        help="folder for decision.json and report.html (default: %(default)s; '' to skip)",
+    )
+    p.add_argument("--json", action="store_true", help="print the decision document as JSON")
+    p.set_defaults(func=_cmd_check)
+
+    d = sub.add_parser(
+        "demo",
+        formatter_class=_FORMATTER,
+        help="run the bundled end-to-end scenario",
+        description=(
+            "Train a champion on bundled synthetic data, stream batches through a localized and "
+            "a global shift, and for each: check, decide, act, validate, promote or keep."
+        ),
+    )
+    d.add_argument("--seed", type=int, default=7, help="random seed (default: %(default)s)")
+    d.add_argument("--out", metavar="DIR", help="also write each batch's decision.json here")
+    d.set_defaults(func=_cmd_demo)
+
+    s = sub.add_parser(
+        "schema",
+        formatter_class=_FORMATTER,
+        help="print the JSON Schema of the decision document",
+        description="Print the JSON Schema (draft 2020-12) of decision.json.",
+    )
+    s.set_defaults(func=_cmd_schema)
+
+    pol = sub.add_parser(
+        "policy",
+        formatter_class=_FORMATTER,
+        help="work with policy files",
+        description="Work with policy files.",
+    )
+    pol_sub = pol.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", required=True)
+    pc = pol_sub.add_parser(
+        "check",
+        formatter_class=_FORMATTER,
+        help="validate a policy file",
+        description="Validate a policy file.",
+    )
+    pc.add_argument("file", help="policy file (YAML or JSON)")
+    pc.set_defaults(func=_cmd_policy_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        code: int = args.func(args)
+    except DriftwiseError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
