@@ -240,3 +240,41 @@ def test_collect_lists_segments_with_their_drifted_tests_only() -> None:
     assert [e.id for e in inside] == ["drift:numeric:x0@region=coast"]
     ids = [e.id for e in evidence]
     assert ids.index("drift:numeric:x0@region=coast") == ids.index("segment:region=coast") + 1
+
+
+def test_segment_degradation_is_bonferroni_corrected_over_the_key() -> None:
+    """8 regions of 1,000 labelled rows: a p=0.02 dip is chance, a 10-point drop is not."""
+    from driftwise.signals.collect import compute_evidence
+
+    rng = np.random.default_rng(0)
+    correct_current = {"a": 900, "b": 860, "c": 800}  # others: 900, like the reference
+
+    def side(current: bool) -> pd.DataFrame:
+        parts = []
+        for region in "abcdefgh":
+            k = correct_current.get(region, 900) if current else 900
+            y = np.ones(1000, dtype=int)
+            pred = np.r_[np.ones(k, dtype=int), np.zeros(1000 - k, dtype=int)]
+            parts.append(
+                pd.DataFrame({"region": region, "x": rng.normal(size=1000), "y": y, "pred": pred})
+            )
+        frame = pd.concat(parts, ignore_index=True)
+        for c in ("region", "y", "pred"):
+            frame[c] = frame[c].astype(str).astype(object)
+        return frame
+
+    schema = Schema(
+        columns=(
+            ColumnSpec(name="region", role=Role.CATEGORICAL, segment=True),
+            ColumnSpec(name="x", role=Role.NUMERIC),
+            ColumnSpec(name="y", role=Role.TARGET, dtype="categorical"),
+            ColumnSpec(name="pred", role=Role.PREDICTION, dtype="categorical"),
+        )
+    )
+    ev = compute_evidence(side(False), side(True), schema, Policy())
+    segs = {e.value: e for e in ev if isinstance(e, SegmentDrift)}
+    assert segs["b"].performance_p_value is not None
+    assert 0.05 / 8 < segs["b"].performance_p_value < 0.05  # significant alone, not among 8
+    assert not segs["b"].degraded
+    assert segs["c"].degraded
+    assert not segs["a"].degraded

@@ -89,10 +89,19 @@ def test_wasserstein_normed_matches_scipy(decimals: int | None) -> None:
     assert raw.effect_size == pytest.approx(w / float(np.std(a)), rel=1e-10)
 
 
-def test_constant_reference_uses_scale_one() -> None:
-    raw = numeric(np.full(100, 5.0), np.full(100, 5.02))
-    assert raw.effect_size == pytest.approx(0.02, rel=1e-9)
+def test_constant_reference_uses_pooled_scale_then_one() -> None:
+    # A constant reference has no spread: the pooled standard deviation is the scale.
+    ref, cur = np.full(100, 5.0), np.full(100, 5.02)
+    raw = numeric(ref, cur)
+    pooled = float(np.std(np.concatenate([ref, cur])))
+    assert raw.effect_size == pytest.approx(0.02 / pooled, rel=1e-9)
     assert raw.statistic == 1.0
+    # Float rounding leaves a "constant" column a tiny non-zero std; it must not blow up.
+    noisy = np.full(1000, 0.003467) + np.r_[np.zeros(999), 1e-18]
+    varied = np.random.default_rng(0).uniform(0, 1, 1000)
+    assert numeric(noisy, varied).effect_size < 10
+    # Both constant and equal: distance 0 in the column's own units.
+    assert numeric(np.full(50, 2.0), np.full(50, 2.0)).effect_size == 0.0
 
 
 def test_chi2_without_pooling_matches_chi2_contingency() -> None:

@@ -46,6 +46,7 @@ class Vote:
     weight: float
     text: str
     evidence: tuple[str, ...] = ()
+    short: str = ""  # a few words for the alternatives table: "performance degraded"
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,8 @@ class Facts:
 def facts_from(evidence: tuple[object, ...], policy: Policy) -> Facts:
     """Distil the evidence into :class:`Facts`.
 
-    A segment counts as degraded only when its one-sided p-value survives a Bonferroni
-    correction over the segments tested, so that many small segments do not raise alarms by
-    chance.
+    A segment's ``degraded`` flag is already corrected for the number of segments tested (see
+    :mod:`driftwise.signals.segments`).
     """
     features = [e for e in evidence if isinstance(e, FeatureDrift) and e.segment is None]
     inputs = tuple(f for f in features if f.role in ("numeric", "categorical", "text"))
@@ -80,13 +80,7 @@ def facts_from(evidence: tuple[object, ...], policy: Policy) -> Facts:
         None,
     )
     segments = [e for e in evidence if isinstance(e, SegmentDrift)]
-    tested = [s for s in segments if s.performance_p_value is not None]
-    cut = policy.performance.alpha / max(len(tested), 1)
-    degraded_segments = tuple(
-        s
-        for s in tested
-        if s.degraded and s.performance_p_value is not None and s.performance_p_value < cut
-    )
+    degraded_segments = tuple(s for s in segments if s.degraded)
     scope = next((e for e in evidence if isinstance(e, Scope)), None)
     labels = next((e for e in evidence if isinstance(e, LabelAvailability)), None)
     return Facts(
@@ -105,8 +99,7 @@ def facts_from(evidence: tuple[object, ...], policy: Policy) -> Facts:
     )
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
+_UNIT = {"wasserstein_normed": "sd", "total_variation": "TV"}
 
 
 def performance_votes(f: Facts) -> list[Vote]:
@@ -127,11 +120,12 @@ def performance_votes(f: Facts) -> list[Vote]:
             parts.append(f"in {s.key}={s.value} the metric changed by {change:+.3f}")
         text = "Model performance degraded: " + "; ".join(parts) + "."
         ev = tuple(ids)
+        why = "performance degraded"
         return [
-            Vote("performance", "fine_tune", 2.0, text, ev),
-            Vote("performance", "retrain", 2.0, text, ev),
-            Vote("performance", "no_action", -2.0, text, ev),
-            Vote("performance", "monitor", -1.0, text, ev),
+            Vote("performance", "fine_tune", 2.0, text, ev, why),
+            Vote("performance", "retrain", 2.0, text, ev, why),
+            Vote("performance", "no_action", -2.0, text, ev, why),
+            Vote("performance", "monitor", -1.0, text, ev, why),
         ]
     if f.measured and f.performance is not None:
         p = f.performance
@@ -140,30 +134,29 @@ def performance_votes(f: Facts) -> list[Vote]:
             f"{p.current.value:.3f} [{p.current.low:.3f}, {p.current.high:.3f}] now."
         )
         return [
-            Vote("performance", "no_action", 1.0, text, (p.id,)),
-            Vote("performance", "monitor", 0.5, text, (p.id,)),
+            Vote("performance", "no_action", 1.0, text, (p.id,), "performance holds"),
+            Vote("performance", "monitor", 0.5, text, (p.id,), "performance holds"),
         ]
     text = "Performance could not be measured: no labelled rows with predictions."
-    return [Vote("performance", "monitor", 0.5, text, ("labels",))]
+    return [Vote("performance", "monitor", 0.5, text, ("labels",), "performance not measurable")]
 
 
 def drift_votes(f: Facts) -> list[Vote]:
     """Input drift that is both significant and practically large argues against doing nothing."""
     if f.drifted:
         top = ", ".join(
-            f"{d.column} ({d.effect_measure.replace('_', ' ')} {d.effect_size:.3f})"
+            f"{d.column} (effect {d.effect_size:.3f} {_UNIT.get(d.effect_measure, '')})"
             for d in f.drifted[:5]
         )
         more = f" and {len(f.drifted) - 5} more" if len(f.drifted) > 5 else ""
         text = f"{len(f.drifted)} input feature(s) drifted: {top}{more}."
         ev = tuple(d.id for d in f.drifted)
         return [
-            Vote("drift", "monitor", 1.0, text, ev),
-            Vote("drift", "no_action", -1.0, text, ev),
+            Vote("drift", "monitor", 1.0, text, ev, "inputs drifted"),
+            Vote("drift", "no_action", -1.0, text, ev, "inputs drifted"),
         ]
-    return [
-        Vote("drift", "no_action", 1.5, "No input feature drifted beyond the policy's minimum.")
-    ]
+    text = "No input feature drifted beyond the policy's minimum."
+    return [Vote("drift", "no_action", 1.5, text, (), "no input drift")]
 
 
 def scope_votes(f: Facts) -> list[Vote]:
@@ -173,24 +166,25 @@ def scope_votes(f: Facts) -> list[Vote]:
     ev = ("scope",)
     expl = f.scope_evidence.explanation if f.scope_evidence is not None else ""
     if f.scope == "localized":
-        text = f"The change is localized: {expl} A targeted fine-tune can repair it."
+        text = f"Scope: localized. {expl} A targeted fine-tune can repair it."
         return [
-            Vote("scope", "fine_tune", 1.5, text, ev),
-            Vote("scope", "retrain", 0.2, text, ev),
+            Vote("scope", "fine_tune", 1.5, text, ev, "localized change"),
+            Vote("scope", "retrain", 0.2, text, ev, "localized change"),
         ]
     if f.scope == "global":
-        text = f"The change is global: {expl} A systemic shift calls for a full retrain."
+        text = f"Scope: global. {expl} A systemic shift calls for a full retrain."
         return [
-            Vote("scope", "retrain", 1.5, text, ev),
-            Vote("scope", "fine_tune", 0.3, text, ev),
+            Vote("scope", "retrain", 1.5, text, ev, "global change"),
+            Vote("scope", "fine_tune", 0.3, text, ev, "global change"),
         ]
     text = (
         "Performance fell while the inputs did not drift: the relation between inputs and "
         "labels changed (concept drift), which a fine-tune on few labels may not capture."
     )
+    concept_ev = ev + tuple(d.id for d in f.label_drift)
     return [
-        Vote("scope", "retrain", 1.0, text, ev + tuple(d.id for d in f.label_drift)),
-        Vote("scope", "fine_tune", 0.5, text, ev),
+        Vote("scope", "retrain", 1.0, text, concept_ev, "concept drift"),
+        Vote("scope", "fine_tune", 0.5, text, ev, "concept drift"),
     ]
 
 
@@ -205,25 +199,26 @@ def label_votes(f: Facts, policy: Policy) -> list[Vote]:
         text = (
             f"{n} labelled current rows: enough to retrain (policy minimum {lt.min_for_retrain})."
         )
-        return [Vote("labels", "retrain", 0.5, text, ev)]
+        return [Vote("labels", "retrain", 0.5, text, ev, "labels plentiful")]
     if n >= lt.min_for_fine_tune:
         text = (
             f"Only {n} labelled current rows: enough to fine-tune (minimum "
             f"{lt.min_for_fine_tune}) but not to retrain (minimum {lt.min_for_retrain})."
         )
         return [
-            Vote("labels", "fine_tune", 0.5, text, ev),
-            Vote("labels", "retrain", -1.5, text, ev),
+            Vote("labels", "fine_tune", 0.5, text, ev, "labels scarce"),
+            Vote("labels", "retrain", -1.5, text, ev, "labels scarce"),
         ]
     text = (
         f"Only {n} labelled current rows, fewer than the {lt.min_for_fine_tune} a fine-tune "
         "needs: a person should decide, and more labels should be collected."
     )
+    why = "too few labels"
     return [
-        Vote("labels", "fine_tune", -3.0, text, ev),
-        Vote("labels", "retrain", -3.0, text, ev),
-        Vote("labels", "escalate", 2.5, text, ev),
-        Vote("labels", "monitor", 1.0, text, ev),
+        Vote("labels", "fine_tune", -3.0, text, ev, why),
+        Vote("labels", "retrain", -3.0, text, ev, why),
+        Vote("labels", "escalate", 2.5, text, ev, why),
+        Vote("labels", "monitor", 1.0, text, ev, why),
     ]
 
 
@@ -235,12 +230,14 @@ def risk_votes(f: Facts, policy: Policy) -> list[Vote]:
         f"Risk tier '{policy.risk_tier}': prefer a full retrain with rigorous validation; a "
         "fine-tune keeps whatever biases the base model has."
     )
+    why = f"risk tier {policy.risk_tier}"
     return [
-        Vote("risk", "retrain", 0.8, text),
-        Vote("risk", "fine_tune", -0.5, text),
+        Vote("risk", "retrain", 0.8, text, (), why),
+        Vote("risk", "fine_tune", -0.5, text, (), why),
     ]
 
 
 def rollback_votes() -> list[Vote]:
     """Rollback needs the model's history, which a one-off check does not have."""
-    return [Vote("rollback", "rollback", -1.0, "No earlier model version is known to this check.")]
+    text = "No earlier model version is known to this check."
+    return [Vote("rollback", "rollback", -1.0, text, (), "no earlier version known")]

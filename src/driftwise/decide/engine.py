@@ -62,10 +62,16 @@ def _softmax(scores: dict[Action, float]) -> dict[Action, float]:
 
 
 def _rationale(action: Action, votes: list[c.Vote]) -> str:
+    """ "for: performance degraded (+2.0); against: labels scarce (-1.5)"."""
     mine = [v for v in votes if v.action == action]
     if not mine:
-        return "No criterion spoke for or against it."
-    return "; ".join(f"{v.criterion} {v.weight:+.1f}" for v in mine)
+        return "nothing in the evidence calls for it"
+    parts = []
+    for label, sign in (("for", 1), ("against", -1)):
+        side = [f"{v.short or v.criterion} ({v.weight:+.1f})" for v in mine if v.weight * sign > 0]
+        if side:
+            parts.append(f"{label}: " + ", ".join(side))
+    return "; ".join(parts)
 
 
 def _headline(action: Action, facts: c.Facts) -> str:
@@ -82,7 +88,8 @@ def _headline(action: Action, facts: c.Facts) -> str:
     if facts.degraded and p is not None and p.degraded:
         parts.append(f"{p.metric} {p.reference.value:.3f} -> {p.current.value:.3f}")
     elif facts.degraded:
-        parts.append("performance fell in " + ", ".join(s.id for s in facts.degraded_segments))
+        where = ", ".join(f"{s.key}={s.value}" for s in facts.degraded_segments)
+        parts.append(f"performance fell in {where}")
     if facts.drifted:
         parts.append(f"{len(facts.drifted)} feature(s) drifted")
     if facts.scope != "none":

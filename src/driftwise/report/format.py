@@ -183,7 +183,7 @@ def drift_count_line(decision: Decision) -> str:
     >>> drift_count_line(d)
     'No feature drift tests in the evidence.'
     """
-    tests = overall_drifts(decision)
+    tests = [t for t in overall_drifts(decision) if t.role in ("numeric", "categorical", "text")]
     if not tests:
         return "No feature drift tests in the evidence."
     n_drifted = sum(d.drifted for d in tests)

@@ -128,6 +128,11 @@ def _alternatives(decision: Decision, width: int) -> list[str]:
     return ["Alternatives (ranked)", *table]
 
 
+_INPUT_ROLES = ("numeric", "categorical", "text")
+#: The terminal shows this many in-segment tests and not-tested items; the report shows all.
+MAX_LISTED = 10
+
+
 def _drift_rows(
     drifts: Sequence[FeatureDrift], with_segment: bool
 ) -> tuple[list[str], list[list[str]]]:
@@ -136,7 +141,8 @@ def _drift_rows(
     headers += ["new categories"] if show_new else []
     rows = []
     for d in by_effect(drifts):
-        row = [d.column, *([d.segment or ""] if with_segment else []), d.test]
+        name = d.column if d.role in _INPUT_ROLES else f"{d.column} ({d.role})"
+        row = [name, *([d.segment or ""] if with_segment else []), d.test]
         row += [
             f"{format_effect(d.effect_size)} {effect_unit(d.effect_measure)}",
             format_p(d.p_adjusted),
@@ -159,7 +165,9 @@ def _drift(decision: Decision, width: int) -> list[str]:
     if inside:
         headers, rows = _drift_rows(inside, with_segment=True)
         lines += ["", f"Drifted inside segments: {len(inside)} feature test(s)"]
-        lines += ascii_table(headers, rows, right=[3, 4], width=width)
+        lines += ascii_table(headers, rows[:MAX_LISTED], right=[3, 4], width=width)
+        if len(rows) > MAX_LISTED:
+            lines.append(f"  ... and {len(rows) - MAX_LISTED} more (largest effects shown)")
     return lines
 
 
@@ -263,8 +271,10 @@ def _not_tested(items: Sequence[NotTested], width: int) -> list[str]:
     if not items:
         return []
     lines = [f"Not tested: {len(items)}"]
-    for x in items:
+    for x in items[:MAX_LISTED]:
         lines += _wrap(f"- {plain(x.id)}: {plain(x.reason)}", width, "  ", "    ")
+    if len(items) > MAX_LISTED:
+        lines.append(f"  ... and {len(items) - MAX_LISTED} more (all are in decision.json)")
     return lines
 
 

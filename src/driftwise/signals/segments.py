@@ -7,7 +7,9 @@ with more values are skipped. A value of a key is tested when it has at least
 tested inside it (the tests of all values of one key are corrected together with
 ``policy.drift.correction``), and, with labels and predictions, the segment's accuracy or MAE is
 compared with the same rule as overall. A segment ``drifted`` when any feature drifted inside it;
-it is ``degraded`` when its metric degraded.
+it is ``degraded`` when its metric degraded *and* the p-value survives a Bonferroni correction
+over the values of its key whose metric was compared (``alpha / m``), so that chance dips in some
+of many segments neither raise alarms nor turn a localized change into a global one.
 
 Scope rule
     1. A segment is *affected* when it drifted or degraded. For each key, its affected traffic
@@ -230,6 +232,7 @@ def _test_key(
             else:
                 skipped.append(found_perf)
     corrected = finish(raw, policy.drift)
+    cut = policy.performance.alpha / max(sum(p is not None for p in perf.values()), 1)
     results: list[SegmentResult] = []
     for code, label in tested:
         inside = tuple(f for f in corrected if f.segment == label)
@@ -247,7 +250,7 @@ def _test_key(
             max_effect=max((f.effect_size for f in inside), default=0.0),
             performance_change=None if p is None else p.change,
             performance_p_value=None if p is None else p.p_value,
-            degraded=False if p is None else p.degraded,
+            degraded=p is not None and p.degraded and p.p_value < cut,
             drifted=bool(drifted),
         )
         results.append(SegmentResult(segment, inside, p))

@@ -6,8 +6,9 @@ Numeric columns
     ``kstwo.sf(D, round(n1 * n2 / (n1 + n2)))``. The effect size (``"wasserstein_normed"``) is the
     Wasserstein-1 distance (the area between the two empirical CDFs, from the same sorted arrays)
     divided by the reference standard deviation (``ddof=0``, as Evidently's normed Wasserstein
-    does). A constant reference has standard deviation 0 and then also interquartile range 0, so
-    its scale is 1 (the distance in the column's own units). Non-finite values count as missing.
+    does). A (numerically) constant reference has no spread to measure against: the scale is then
+    the standard deviation of both samples pooled, and 1 (the column's own units) if that is zero
+    too. Non-finite values count as missing.
 Categorical columns
     Chi-square test of homogeneity on the 2 x k table of category counts (missing values are
     excluded and reported as missing shares). Categories with an expected count below 5 on either
@@ -332,6 +333,21 @@ def compare_column(
     )
 
 
+def _scale(ref: FloatArray, cur: FloatArray) -> float:
+    """The reference's standard deviation; pooled (or 1) when the reference is constant.
+
+    >>> import numpy as np
+    >>> _scale(np.array([0.1] * 10 + [0.1 + 1e-17]), np.array([0.0, 1.0]))  # float noise only
+    0.2434...
+    """
+    std = float(np.std(ref))
+    # Rounding makes a constant column's std tiny but not zero (e.g. 1e-18): treat as zero.
+    if std > 1e-9 * (abs(float(np.mean(ref))) + 1e-300):
+        return std
+    pooled = float(np.std(np.concatenate([ref, cur])))
+    return pooled if pooled > 1e-9 * (abs(float(np.mean(ref))) + 1e-300) else 1.0
+
+
 def _numeric(
     ref: FloatArray, cur: FloatArray, common: dict[str, Any], distribution: bool
 ) -> RawTest:
@@ -339,8 +355,7 @@ def _numeric(
     diff = np.abs(cdf_ref - cdf_cur)
     d = float(np.max(diff))
     w1 = float(np.sum(diff[:-1] * np.diff(values)))
-    scale = float(np.std(ref))
-    scale = scale if scale > 0 else 1.0
+    scale = _scale(ref, cur)
     dist = _numeric_distribution(ref, cur, merged) if distribution else None
     return RawTest(
         test="ks",
