@@ -278,3 +278,27 @@ def test_segment_degradation_is_bonferroni_corrected_over_the_key() -> None:
     assert not segs["b"].degraded
     assert segs["c"].degraded
     assert not segs["a"].degraded
+
+
+def test_auto_keys_are_capped_and_prefer_the_key_whose_mix_shifted() -> None:
+    rng = np.random.default_rng(5)
+    n = 4000
+
+    def frame(shifted: bool) -> pd.DataFrame:
+        cols: dict[str, object] = {f"k{i}": rng.choice(["a", "b", "c"], n) for i in range(6)}
+        p = [0.5, 0.3, 0.2] if shifted else [0.2, 0.3, 0.5]
+        cols["region"] = rng.choice(["r1", "r2", "r3"], n, p=p)
+        cols["x"] = rng.normal(size=n)
+        return pd.DataFrame(cols).astype({c: object for c in cols if c != "x"})
+
+    names = [f"k{i}" for i in range(6)] + ["region"]
+    schema = Schema(
+        columns=(
+            *(ColumnSpec(name=c, role=Role.CATEGORICAL) for c in names),
+            ColumnSpec(name="x", role=Role.NUMERIC),
+        )
+    )
+    found = collect(frame(False), frame(True), schema, Policy())
+    keys = {e.key for e in found.evidence if isinstance(e, SegmentDrift)}
+    assert "region" in keys
+    assert len(keys) == Policy().scope.max_auto_keys == 3

@@ -72,6 +72,14 @@ class ScopeThresholds(_Strict):
     max_segment_values: int = Field(
         50, ge=2, description="segment keys with more values are skipped"
     )
+    max_auto_keys: int = Field(
+        3,
+        ge=0,
+        description=(
+            "with no declared segment key, how many categorical features to try as keys "
+            "(those whose own mix shifted most first); 0 disables the search"
+        ),
+    )
 
 
 class LabelThresholds(_Strict):

@@ -1,8 +1,10 @@
 """Drift and performance inside segments, and the scope verdict: none, localized or global.
 
-Segment keys are the schema's declared segment columns; when none is declared, every categorical
-feature with 2 to ``policy.scope.max_segment_values`` distinct values is a candidate key. Keys
-with more values are skipped. A value of a key is tested when it has at least
+Segment keys are the schema's declared segment columns. When none is declared, categorical
+features with 2 to ``policy.scope.max_segment_values`` distinct values are candidates, and the
+``policy.scope.max_auto_keys`` whose own mix of values shifted most (largest effect size of their
+whole-data drift test; then fewer values first) are tried: a regional promotion shows first as
+more traffic from that region. Keys with more values are skipped. A value of a key is tested when it has at least
 ``policy.scope.min_segment_rows`` rows on both sides: every feature except the key itself is
 tested inside it (the tests of all values of one key are corrected together with
 ``policy.drift.correction``), and, with labels and predictions, the segment's accuracy or MAE is
@@ -139,7 +141,7 @@ def segment_evidence(
     """
     feats = dict(prepared) if prepared is not None else prepare_features(reference, current, schema)
     out = performance if performance is not None else outcomes(reference, current, schema)
-    keys, skipped = _keys(reference, current, schema, policy)
+    keys, skipped = _keys(reference, current, schema, policy, global_drift)
     results: list[SegmentResult] = []
     per_key: list[tuple[_Key, list[SegmentResult]]] = []
     for key in keys:
@@ -154,7 +156,11 @@ def segment_evidence(
 
 
 def _keys(
-    reference: pd.DataFrame, current: pd.DataFrame, schema: Schema, policy: Policy
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    schema: Schema,
+    policy: Policy,
+    global_drift: Sequence[FeatureDrift] = (),
 ) -> tuple[list[_Key], list[Skipped]]:
     declared = schema.segments
     names = declared or schema.categorical
@@ -171,6 +177,10 @@ def _keys(
             expected = f"2 to {limit} (policy.scope.max_segment_values)"
             reason = f"{n_values} distinct values; a segment key needs {expected}"
             skipped.append(Skipped(f"segment:{name}", reason))
+    if not declared:
+        effect = {f.column: f.effect_size for f in global_drift if f.segment is None}
+        keys.sort(key=lambda k: (-effect.get(k.name, 0.0), len(k.prepared.labels), k.name))
+        keys = keys[: policy.scope.max_auto_keys]
     return keys, skipped
 
 

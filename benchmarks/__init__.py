@@ -1,0 +1,1 @@
+"""Benchmarks: driftwise against its peers, same data, same run (``make bench``)."""
