@@ -2,16 +2,17 @@
 
 Segment keys are the schema's declared segment columns. When none is declared, categorical
 features with 2 to ``policy.scope.max_segment_values`` distinct values are candidates, and the
-``policy.scope.max_auto_keys`` whose own mix of values shifted most (largest effect size of their
-whole-data drift test; then fewer values first) are tried: a regional promotion shows first as
-more traffic from that region. Keys with more values are skipped. A value of a key is tested
-when it has at least ``policy.scope.min_segment_rows`` rows on both sides: every feature except the key itself is
-tested inside it (the tests of all values of one key are corrected together with
-``policy.drift.correction``), and, with labels and predictions, the segment's accuracy or MAE is
-compared with the same rule as overall. A segment ``drifted`` when any feature drifted inside it;
-it is ``degraded`` when its metric degraded *and* the p-value survives a Bonferroni correction
-over the values of its key whose metric was compared (``alpha / m``), so that chance dips in some
-of many segments neither raise alarms nor turn a localized change into a global one.
+``policy.scope.max_auto_keys`` whose own mix of values shifted most (largest effect size of
+their whole-data drift test; then fewer values first) are tried: a regional promotion shows
+first as more traffic from that region. Keys with more values are skipped. A value of a key is
+tested when it has at least ``policy.scope.min_segment_rows`` rows on both sides: every feature
+except the key itself is tested inside it (the tests of all values of one key are corrected
+together with ``policy.drift.correction``), and, with labels and predictions, the segment's
+accuracy or MAE is compared with the same rule as overall. A segment ``drifted`` when any
+feature drifted inside it; it is ``degraded`` when its metric degraded *and* the p-value
+survives a Bonferroni correction over the values of its key whose metric was compared (``alpha /
+m``), so that chance dips in some of many segments neither raise alarms nor turn a localized
+change into a global one.
 
 Scope rule
     1. A segment is *affected* when it drifted or degraded. For each key, its affected traffic
