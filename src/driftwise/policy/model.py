@@ -19,6 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Action",
+    "ConceptThresholds",
+    "EstimateThresholds",
+    "FairnessThresholds",
+    "FeedbackThresholds",
+    "MultivariateThresholds",
+    "SchemaChangeThresholds",
+    "TextThresholds",
     "DriftThresholds",
     "LabelThresholds",
     "PerformanceThresholds",
@@ -50,6 +57,21 @@ class DriftThresholds(_Strict):
         0.01, ge=0, description="minimum total variation distance between category shares"
     )
     min_rows: int = Field(30, ge=2, description="fewest non-missing rows per side to run a test")
+    calibrate: bool = Field(
+        True,
+        description=(
+            "raise each column's effect threshold to the null distribution's upper quantile at "
+            "this sample size (reference resampling), so small samples do not alarm on noise"
+        ),
+    )
+    binned_above: int = Field(
+        100_000,
+        ge=1000,
+        description="rows per side above which numeric tests use histograms on reference bins",
+    )
+    bins: int = Field(
+        2048, ge=16, le=65536, description="reference-quantile bins of the histogram engine"
+    )
 
 
 class PerformanceThresholds(_Strict):
@@ -83,10 +105,95 @@ class ScopeThresholds(_Strict):
 
 
 class LabelThresholds(_Strict):
-    """How many labelled current rows each action needs."""
+    """How many labelled current rows each action needs, and are they representative?"""
 
     min_for_fine_tune: int = Field(200, ge=0)
     min_for_retrain: int = Field(1000, ge=0)
+    representativeness_alpha: float = Field(
+        0.05, gt=0, lt=1, description="level of the labelled-vs-all-current drift test"
+    )
+
+
+class MultivariateThresholds(_Strict):
+    """Joint tests of all inputs: domain classifier and MMD."""
+
+    enabled: bool = True
+    max_rows: int = Field(20_000, ge=100, description="rows per side for the domain classifier")
+    auc_threshold: float = Field(
+        0.55, gt=0.5, lt=1, description="domain-classifier AUC that counts as practical drift"
+    )
+    mmd_rows: int = Field(1_000, ge=50, description="rows per side for MMD")
+    permutations: int = Field(200, ge=20, description="permutations of the MMD test")
+    alpha: float = Field(0.05, gt=0, lt=1)
+
+
+class ConceptThresholds(_Strict):
+    """Concept drift: is the current performance worse than covariate shift alone explains?"""
+
+    alpha: float = Field(0.05, gt=0, lt=1)
+    tolerance: float = Field(0.02, ge=0, description="gap in the metric accepted as noise")
+    min_effective_sample_size: float = Field(
+        100, ge=10, description="fewest effective reweighted reference rows for a verdict"
+    )
+
+
+class EstimateThresholds(_Strict):
+    """Performance estimated without labels."""
+
+    enabled: bool = True
+    tolerance: float = Field(0.02, ge=0, description="estimated drop accepted as noise")
+    max_unseen_share: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="share of current rows outside the reference's support "
+        "above which the estimate is flagged unreliable",
+    )
+
+
+class FairnessThresholds(_Strict):
+    """Fairness by sensitive group."""
+
+    metrics: tuple[str, ...] = ("accuracy", "selection_rate", "true_positive_rate")
+    tolerance: float = Field(
+        0.05, ge=0, description="growth of the between-group gap accepted as noise"
+    )
+    max_disparity: float = Field(
+        0.1, ge=0, description="a gap above this on the reference marks the base model as biased"
+    )
+    min_group_rows: int = Field(30, ge=2)
+    bootstrap: int = Field(200, ge=20, description="resamples for the intervals")
+
+
+class FeedbackThresholds(_Strict):
+    """User complaints or feedback counts."""
+
+    alpha: float = Field(0.05, gt=0, lt=1)
+    min_ratio: float = Field(1.2, ge=1, description="rate ratio below which a rise is noise")
+    baseline_periods: int = Field(
+        0, ge=0, description="periods before the current window; 0: all but the last period"
+    )
+
+
+class TextThresholds(_Strict):
+    """Free-text columns."""
+
+    min_token_share: float = Field(
+        0.01, gt=0, le=1, description="a new token must appear in this share of current rows"
+    )
+    auc_threshold: float = Field(0.6, gt=0.5, lt=1)
+    max_rows: int = Field(20_000, ge=100)
+
+
+class SchemaChangeThresholds(_Strict):
+    """Columns, ranges and units."""
+
+    out_of_range_share: float = Field(
+        0.01, ge=0, le=1, description="share of values outside the reference range that counts"
+    )
+    rescale_r_squared: float = Field(
+        0.995, gt=0, le=1, description="Q-Q fit needed to call a change a linear rescaling"
+    )
 
 
 class Policy(_Strict):
@@ -100,6 +207,14 @@ class Policy(_Strict):
     performance: PerformanceThresholds = Field(default_factory=PerformanceThresholds)
     scope: ScopeThresholds = Field(default_factory=ScopeThresholds)
     labels: LabelThresholds = Field(default_factory=LabelThresholds)
+    multivariate: MultivariateThresholds = Field(default_factory=MultivariateThresholds)
+    concept: ConceptThresholds = Field(default_factory=ConceptThresholds)
+    estimate: EstimateThresholds = Field(default_factory=EstimateThresholds)
+    fairness: FairnessThresholds = Field(default_factory=FairnessThresholds)
+    feedback: FeedbackThresholds = Field(default_factory=FeedbackThresholds)
+    text: TextThresholds = Field(default_factory=TextThresholds)
+    schema_change: SchemaChangeThresholds = Field(default_factory=SchemaChangeThresholds)
+    seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"
     )
