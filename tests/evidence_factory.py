@@ -6,10 +6,18 @@ from typing import Literal
 
 from driftwise.decide.types import CheckSummary
 from driftwise.signals.types import (
+    ConceptDrift,
+    EstimatedPerformance,
+    Fairness,
     FeatureDrift,
+    FeedbackRate,
+    GroupMetric,
     Interval,
     LabelAvailability,
+    MultivariateDrift,
     Performance,
+    Rescaling,
+    SchemaChange,
     Scope,
     SegmentDrift,
 )
@@ -95,4 +103,112 @@ def segment(value: str, *, degraded: bool, p: float = 1e-6) -> SegmentDrift:
 def summary(n_labelled: int = 2000) -> CheckSummary:
     return CheckSummary(
         n_reference=5000, n_current=5000, n_features=6, n_labelled_current=n_labelled
+    )
+
+
+def concept(*, detected: bool, explained: bool = False) -> ConceptDrift:
+    return ConceptDrift(
+        metric="accuracy",
+        observed=Interval(value=0.7, low=0.68, high=0.72, n=2000, method="wilson"),
+        expected=Interval(
+            value=0.88 if detected else 0.71, low=0.86, high=0.9, n=2000, method="weighted"
+        ),
+        gap=-0.18 if detected else -0.01,
+        p_value=1e-9 if detected else 0.4,
+        detected=detected,
+        explained_by_covariate_shift=explained,
+        method="importance_weighted_reference",
+        effective_sample_size=1500.0,
+        explanation="observed 0.70 against 0.88 expected from covariate shift alone."
+        if detected
+        else "observed 0.70 against 0.71 expected from covariate shift alone.",
+    )
+
+
+def estimate(*, degraded: bool, reliable: bool = True) -> EstimatedPerformance:
+    return EstimatedPerformance(
+        id="estimate:accuracy",
+        metric="accuracy",
+        method="cbpe",
+        reference=Interval(value=0.9, low=0.89, high=0.91, n=5000, method="wilson"),
+        estimate=Interval(
+            value=0.8 if degraded else 0.9, low=0.78, high=0.82, n=5000, method="cbpe"
+        ),
+        change=-0.1 if degraded else 0.0,
+        degraded=degraded,
+        reliable=reliable,
+        warnings=() if reliable else ("current scores fall outside the reference's range",),
+    )
+
+
+def schema_change(
+    *, removed: tuple[str, ...] = (), added: tuple[str, ...] = (), rescaled: bool = False
+) -> SchemaChange:
+    return SchemaChange(
+        added=added,
+        removed=removed,
+        rescaled=(
+            Rescaling(
+                column="temperature",
+                slope=1.8,
+                intercept=32.0,
+                r_squared=0.999,
+                consistent_across_segments=True,
+            ),
+        )
+        if rescaled
+        else (),
+        architecture_change_suggested=bool(removed or added),
+        explanation="schema changed.",
+    )
+
+
+def fairness(*, worsened: bool, biased: bool = False) -> Fairness:
+    return Fairness(
+        id="fairness:race:false_positive_rate",
+        attribute="race",
+        metric="false_positive_rate",
+        groups=(
+            GroupMetric(group="a", value=0.45, low=0.4, high=0.5, n=800, reference=0.4),
+            GroupMetric(group="b", value=0.2, low=0.15, high=0.25, n=600, reference=0.25),
+        ),
+        disparity=0.25 if worsened else 0.15,
+        disparity_low=0.2,
+        disparity_high=0.3,
+        disparity_reference=0.15,
+        change=0.1 if worsened else 0.0,
+        tolerance=0.05,
+        worsened=worsened,
+        biased_reference=biased,
+    )
+
+
+def feedback(*, surged: bool) -> FeedbackRate:
+    return FeedbackRate(
+        id="feedback:complaints",
+        name="complaints",
+        baseline_rate=10.0,
+        current_rate=25.0 if surged else 10.5,
+        rate_ratio=2.5 if surged else 1.05,
+        low=1.8 if surged else 0.7,
+        high=3.4 if surged else 1.5,
+        p_value=1e-6 if surged else 0.4,
+        surged=surged,
+        periods_baseline=10,
+        periods_current=1,
+    )
+
+
+def multivariate(*, drifted: bool) -> MultivariateDrift:
+    return MultivariateDrift(
+        id="multivariate:domain_classifier",
+        method="domain_classifier",
+        statistic=0.7 if drifted else 0.5,
+        low=0.68,
+        high=0.72,
+        p_value=1e-12 if drifted else 0.5,
+        threshold=0.55,
+        n_reference=5000,
+        n_current=5000,
+        drifted=drifted,
     )

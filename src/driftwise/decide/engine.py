@@ -43,14 +43,7 @@ __all__ = ["decide", "tally"]
 def tally(evidence: tuple[Evidence, ...], policy: Policy) -> tuple[c.Facts, list[c.Vote]]:
     """Run every criterion and return the facts and all votes."""
     facts = c.facts_from(tuple(evidence), policy)
-    votes = [
-        *c.performance_votes(facts),
-        *c.drift_votes(facts),
-        *c.scope_votes(facts),
-        *c.label_votes(facts, policy),
-        *c.risk_votes(facts, policy),
-        *c.rollback_votes(),
-    ]
+    votes = [v for criterion in c.CRITERIA for v in criterion(facts, policy)]
     return facts, votes
 
 
