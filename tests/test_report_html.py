@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,65 +21,7 @@ from driftwise.report import (
 )
 from driftwise.report.sections import MAX_FEATURE_CHARTS, MAX_SEGMENT_BARS
 from driftwise.signals.types import Distribution, FeatureDrift, Interval, SegmentDrift
-from test_report_text import NASTY, make_decision
-
-_VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "wbr",
-}
-
-
-class _Checker(HTMLParser):
-    """Records tag balance problems, element ids and in-page link targets."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-        self.ids: list[str] = []
-        self.hrefs: list[str] = []
-        self.tags: list[str] = []
-
-    def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        for name, value in attrs:
-            if name == "id" and value is not None:
-                self.ids.append(value)
-            if name == "href" and value is not None:
-                self.hrefs.append(value)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._attrs(tag, attrs)
-        if tag not in _VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._attrs(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
-            return
-        self.stack.pop()
-
-
-def check_page(page: str) -> _Checker:
-    checker = _Checker()
-    checker.feed(page)
-    checker.close()
-    assert checker.problems == []
-    assert checker.stack == []
-    return checker
+from report_fixtures import NASTY, check_page, make_decision
 
 
 def _section(page: str, sid: str) -> str:

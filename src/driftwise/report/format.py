@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 from driftwise.decide.types import Decision
-from driftwise.signals.types import FeatureDrift
+from driftwise.signals.types import FeatureDrift, Rescaling
 
 __all__ = [
     "action_label",
@@ -18,15 +18,19 @@ __all__ = [
     "correction_label",
     "drift_count_line",
     "effect_unit",
+    "effect_with_threshold",
     "format_count",
     "format_effect",
     "format_p",
     "format_share",
+    "format_value",
     "metric_format",
     "min_effect_label",
     "new_categories_label",
     "overall_drifts",
     "plain",
+    "rescaling_label",
+    "threshold_calibrated",
 ]
 
 
@@ -107,7 +111,7 @@ def plain(text: str) -> str:
 def correction_label(drifts: Sequence[FeatureDrift]) -> str:
     """Name the multiple-testing correction recorded on the tests.
 
-    >>> from driftwise.signals.types import FeatureDrift
+    >>> from driftwise.signals.types import FeatureDrift, Rescaling
     >>> def fd(c, how):
     ...     return FeatureDrift(id=c, column=c, role="numeric", test="ks", statistic=0.1,
     ...         p_value=0.01, p_adjusted=0.02, correction=how, effect_size=0.1,
@@ -156,7 +160,7 @@ def overall_drifts(decision: Decision) -> list[FeatureDrift]:
 def by_effect(drifts: Sequence[FeatureDrift]) -> list[FeatureDrift]:
     """Largest effect first; ties by column, then segment, so the order is stable.
 
-    >>> from driftwise.signals.types import FeatureDrift
+    >>> from driftwise.signals.types import FeatureDrift, Rescaling
     >>> def fd(c, e):
     ...     return FeatureDrift(id=c, column=c, role="numeric", test="ks", statistic=0.1,
     ...         p_value=0.01, p_adjusted=0.01, effect_size=e, effect_measure="wasserstein_normed",
@@ -210,7 +214,7 @@ def metric_format(values: Sequence[float]) -> str:
 def new_categories_label(d: FeatureDrift) -> str:
     """The largest new categories with their current share, at most three named.
 
-    >>> from driftwise.signals.types import FeatureDrift
+    >>> from driftwise.signals.types import FeatureDrift, Rescaling
     >>> d = FeatureDrift(id="c", column="c", role="categorical", test="chi2", statistic=9.0,
     ...     p_value=0.01, p_adjusted=0.01, effect_size=0.1, effect_measure="total_variation",
     ...     min_effect=0.01, n_reference=10, n_current=10, significant=True, practical=True,
@@ -223,3 +227,68 @@ def new_categories_label(d: FeatureDrift) -> str:
     if len(items) > 3:
         shown.append(f"+{len(items) - 3} more")
     return ", ".join(shown)
+
+
+def threshold_calibrated(d: FeatureDrift) -> bool:
+    """True when the calibrated threshold is above the policy minimum (the null distribution of
+    reference resampling at this sample size asked for more than the minimum effect).
+
+    >>> from driftwise.signals.types import FeatureDrift, Rescaling
+    >>> d = FeatureDrift(id="a", column="a", role="numeric", test="ks", statistic=0.1,
+    ...     p_value=0.01, p_adjusted=0.01, effect_size=0.1, effect_measure="wasserstein_normed",
+    ...     min_effect=0.05, n_reference=10, n_current=10, significant=True, practical=True,
+    ...     drifted=True, threshold=0.08)
+    >>> threshold_calibrated(d), threshold_calibrated(d.model_copy(update={"threshold": 0.05}))
+    (True, False)
+    """
+    return d.threshold > d.min_effect
+
+
+def effect_with_threshold(d: FeatureDrift) -> str:
+    """ "0.412 sd", or "0.412 / 0.080 sd" when a threshold was recorded (effect / threshold).
+
+    >>> from driftwise.signals.types import FeatureDrift, Rescaling
+    >>> d = FeatureDrift(id="a", column="a", role="numeric", test="ks", statistic=0.1,
+    ...     p_value=0.01, p_adjusted=0.01, effect_size=0.412, effect_measure="wasserstein_normed",
+    ...     min_effect=0.05, n_reference=10, n_current=10, significant=True, practical=True,
+    ...     drifted=True)
+    >>> effect_with_threshold(d), effect_with_threshold(d.model_copy(update={"threshold": 0.08}))
+    ('0.412 sd', '0.412 / 0.080 sd')
+    """
+    unit = effect_unit(d.effect_measure)
+    if d.threshold <= 0:
+        return f"{format_effect(d.effect_size)} {unit}"
+    return f"{format_effect(d.effect_size)} / {format_effect(d.threshold)} {unit}"
+
+
+def format_value(x: float) -> str:
+    """A statistic of any size with three significant digits; "n/a" when not finite.
+
+    >>> format_value(0.012345), format_value(1843.6), format_value(2.0), format_value(1e-7)
+    ('0.0123', '1.84e+03', '2', '1e-07')
+    """
+    return f"{x:.3g}" if math.isfinite(x) else "n/a"
+
+
+def _coefficient(x: float, decimals: int, small: float) -> str:
+    return f"{x:.{decimals}f}" if x == 0 or abs(x) >= small else f"{x:.3g}"
+
+
+def rescaling_label(r: Rescaling) -> str:
+    """A unit or scale change in words: "temperature ~ 1.800 x reference + 32.0, R^2 0.999, ...".
+
+    >>> from driftwise.signals.types import Rescaling
+    >>> print(rescaling_label(Rescaling(column="temperature", slope=1.8, intercept=32.0,
+    ...     r_squared=0.9991, consistent_across_segments=True)))
+    temperature ~ 1.800 x reference + 32.0, R^2 0.999, same in every segment
+    >>> print(rescaling_label(Rescaling(column="w", slope=0.001, intercept=-0.004,
+    ...     r_squared=0.97, consistent_across_segments=False)))
+    w ~ 0.001 x reference - 0.004, R^2 0.970, not the same in every segment
+    """
+    sign = "-" if r.intercept < 0 else "+"
+    slope = _coefficient(r.slope, 3, 0.001)
+    intercept = _coefficient(abs(r.intercept), 1, 1.0)
+    where = (
+        "same in every segment" if r.consistent_across_segments else "not the same in every segment"
+    )
+    return f"{r.column} ~ {slope} x reference {sign} {intercept}, R^2 {r.r_squared:.3f}, {where}"

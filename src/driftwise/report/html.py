@@ -21,7 +21,7 @@ from __future__ import annotations
 from driftwise.decide.types import Decision
 from driftwise.report.format import action_label, format_count
 from driftwise.report.htmlkit import ElementIds, esc, evidence_anchors, html_section, html_table
-from driftwise.report.sections import evidence_sections
+from driftwise.report.sections import rendered_sections
 from driftwise.report.style import CSS
 
 __all__ = ["evidence_anchors", "render_html"]
@@ -65,19 +65,11 @@ def _banner(d: Decision) -> str:
     )
 
 
-def _nav() -> str:
-    links = [
-        ("reasons", "Why"),
-        ("alternatives", "Alternatives"),
-        ("scope", "Scope"),
-        ("performance", "Performance"),
-        ("drift", "Drifted features"),
-        ("features", "All features"),
-        ("labels", "Labels"),
-    ]
+def _nav(sections: list[tuple[str, str]]) -> str:
+    links = [("reasons", "Why"), ("alternatives", "Alternatives"), *sections]
     return (
         '<nav aria-label="sections">'
-        + "".join(f'<a href="#{a}">{t}</a>' for a, t in links)
+        + "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in links)
         + "</nav>"
     )
 
@@ -138,13 +130,14 @@ def render_html(decision: Decision) -> str:
     anchors = evidence_anchors(e.id for e in decision.evidence)
     ids = ElementIds(anchors)
     title = f"driftwise: {action_label(decision.action)} ({decision.policy.name})"
+    sections = rendered_sections(decision, ids)
     body = [
         _banner(decision),
-        _nav(),
+        _nav([(sid, name) for sid, name, _ in sections]),
         "<main>",
         _reasons(decision, anchors),
         _alternatives(decision),
-        evidence_sections(decision, ids),
+        "\n".join(html for _, _, html in sections),
         "</main>",
         f"<footer><p>driftwise {esc(decision.driftwise_version or '(version not recorded)')} "
         f"&middot; decision schema {esc(decision.schema_version)} &middot; the machine-readable "

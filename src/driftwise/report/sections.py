@@ -1,5 +1,6 @@
-"""The evidence part of the HTML report: scope and segments, performance, drifted features
-with their charts, every feature test, labels.
+"""The evidence part of the HTML report, in page order: scope and segments, performance, then
+the sections of the later evidence kinds (from ``sections_model``, ``sections_data``,
+``sections_fairness``), drifted features and every feature test (``sections_features``), labels.
 
 Every evidence item gets one element whose id is its anchor (see
 :func:`driftwise.report.htmlkit.evidence_anchors`).
@@ -22,21 +23,28 @@ from __future__ import annotations
 
 from driftwise.decide.types import Decision
 from driftwise.report.format import (
-    by_effect,
-    drift_count_line,
-    effect_unit,
     format_count,
     format_effect,
     format_p,
     format_share,
     metric_format,
-    new_categories_label,
 )
-from driftwise.report.htmlkit import ElementIds, esc, html_section, html_table
-from driftwise.report.svg import category_bars, hbar_chart, histogram_overlay, interval_chart
+from driftwise.report.htmlkit import (
+    ElementIds,
+    esc,
+    html_section,
+    html_table,
+    interval_html,
+    names_html,
+    yes_no_html,
+)
+from driftwise.report.sections_data import multivariate_section, schema_section, text_section
+from driftwise.report.sections_fairness import fairness_section, feedback_section
+from driftwise.report.sections_features import MAX_FEATURE_CHARTS, drift_section, features_section
+from driftwise.report.sections_model import concept_section, estimate_section, timeline_section
+from driftwise.report.svg import hbar_chart
+from driftwise.report.svg_intervals import interval_chart
 from driftwise.signals.types import (
-    FeatureDrift,
-    Interval,
     LabelAvailability,
     NotTested,
     Performance,
@@ -44,10 +52,8 @@ from driftwise.signals.types import (
     SegmentDrift,
 )
 
-__all__ = ["MAX_FEATURE_CHARTS", "MAX_SEGMENT_BARS", "evidence_sections"]
+__all__ = ["MAX_FEATURE_CHARTS", "MAX_SEGMENT_BARS", "evidence_sections", "rendered_sections"]
 
-#: At most this many drifted features get a chart; all appear in the table.
-MAX_FEATURE_CHARTS = 12
 #: At most this many segments in each segment bar chart; all appear in the table.
 MAX_SEGMENT_BARS = 20
 
@@ -119,10 +125,6 @@ def _scope(d: Decision, ids: ElementIds) -> str:
     return html_section("scope", "Scope", body or "<p>No scope analysis in the evidence.</p>")
 
 
-def _interval(iv: Interval, spec: str) -> str:
-    return f"{iv.value:{spec}} <small>[{iv.low:{spec}}, {iv.high:{spec}}]</small>"
-
-
 def _performance(d: Decision, ids: ElementIds) -> str:
     perf = [e for e in d.evidence if isinstance(e, Performance)]
     if not perf:
@@ -146,8 +148,8 @@ def _performance(d: Decision, ids: ElementIds) -> str:
                 [
                     f"{esc(p.metric)} <small>({better} is better)</small>",
                     esc(p.segment or "overall"),
-                    _interval(p.reference, spec),
-                    _interval(p.current, spec),
+                    interval_html(p.reference, spec),
+                    interval_html(p.current, spec),
                     f"{p.change:+{spec}}",
                     f"{p.tolerance:g}",
                     format_p(p.p_value),
@@ -165,107 +167,41 @@ def _performance(d: Decision, ids: ElementIds) -> str:
     )
 
 
-def _feature_chart(f: FeatureDrift) -> str:
-    dist = f.distribution
-    if dist is None:
+def _representativeness(x: LabelAvailability) -> str:
+    if x.representative is None:
+        return "" if x.n_labelled == 0 else "<p>Representative of current traffic: not tested.</p>"
+    stats = []
+    if x.representativeness_p_value is not None:
+        stats.append(f"p {format_p(x.representativeness_p_value)}")
+    if x.representativeness_effect is not None:
+        stats.append(f"largest effect {format_effect(x.representativeness_effect)}")
+    text = f"<p>Representative of current traffic: {yes_no_html(x.representative)}"
+    text += f" <small>({', '.join(stats)})</small>" if stats else ""
+    if x.unrepresentative_features:
+        text += (
+            "; the labelled rows differ from current traffic on "
+            f"{names_html(x.unrepresentative_features)}, so a model tuned on them may not fit "
+            "what production sees now"
+        )
+    return text + ".</p>"
+
+
+def _by_segment(x: LabelAvailability) -> str:
+    if not x.by_segment:
         return ""
-    title = f.column + (f" in {f.segment}" if f.segment else "")
-    categorical = dist.labels is not None or (dist.edges is None and f.role == "categorical")
-    return category_bars(dist, title) if categorical else histogram_overlay(dist, title)
-
-
-def _chart_order(drifts: list[FeatureDrift]) -> list[FeatureDrift]:
-    """Drifted first; tests on all rows before tests inside a segment; then largest effect."""
-    return sorted(by_effect(drifts), key=lambda f: (not f.drifted, f.segment is not None))
-
-
-def _charted(d: Decision) -> tuple[list[FeatureDrift], list[FeatureDrift]]:
-    """The drifted feature tests, and those of them that get a chart."""
-    drifted = _chart_order([e for e in d.evidence if isinstance(e, FeatureDrift) and e.drifted])
-    return drifted, [f for f in drifted if f.distribution is not None][:MAX_FEATURE_CHARTS]
-
-
-def _drift(d: Decision, anchors: dict[str, str]) -> str:
-    drifted, charted = _charted(d)
-    parts = [f'<p class="lead">{esc(drift_count_line(d))}</p>']
-    if len(charted) < len(drifted):
-        parts.append(
-            f"<p>Charts show {len(charted)} of {len(drifted)} drifted feature tests (largest "
-            "effects first, tests on all rows before tests inside one segment); every test is in "
-            '<a href="#features">the table</a>.</p>'
+    total = sum(x.by_segment.values())
+    rows = [
+        (
+            "",
+            [esc(k), format_count(v), format_share(v / total) if total > 0 else "&ndash;"],
         )
-    figures, placed = [], set()
-    for f in charted:
-        name = esc(f.column) + (f" <small>in {esc(f.segment)}</small>" if f.segment else "")
-        new = f"<br>new: {esc(new_categories_label(f))}" if f.new_categories else ""
-        anchor = anchors.get(f.id)
-        fid = "" if anchor is None or f.id in placed else f' id="chart-{anchor}"'
-        placed.add(f.id)
-        link = f'<a href="#{anchor}">{name}</a>' if anchor else name
-        figures.append(
-            f'<figure class="feature"{fid}>{_feature_chart(f)}<figcaption>'
-            f"{link} &middot; {esc(f.test)} &middot; effect "
-            f"{format_effect(f.effect_size)} {esc(effect_unit(f.effect_measure))} &middot; p adj "
-            f"{format_p(f.p_adjusted)}{new}</figcaption></figure>"
-        )
-    if figures:
-        parts.append(f'<div class="grid">{"".join(figures)}</div>')
-    return html_section("drift", "Drifted features", "".join(parts))
-
-
-def _verdict(f: FeatureDrift) -> str:
-    if f.drifted:
-        return '<span class="status drifted">drifted</span>'
-    if f.significant:
-        return "significant, below min effect"
-    return "large, not significant" if f.practical else "no change"
-
-
-def _features(d: Decision, ids: ElementIds, anchors: dict[str, str]) -> str:
-    features = [e for e in d.evidence if isinstance(e, FeatureDrift)]
-    if not features:
-        return html_section(
-            "features", "All feature tests", "<p>No feature drift tests in the evidence.</p>"
-        )
-    ordered = _chart_order(features)
-    with_chart = {f.id for f in _charted(d)[1] if f.id in anchors}
-    rows = []
-    for f in ordered:
-        unit = esc(effect_unit(f.effect_measure))
-        rows.append(
-            (
-                ids.attr(f.id) + (' class="affected"' if f.drifted else ""),
-                [
-                    esc(f.column),
-                    esc(f.segment or "all rows"),
-                    f"{esc(f.test)} <small>{f.statistic:.4g}</small>",
-                    format_p(f.p_value),
-                    format_p(f.p_adjusted),
-                    f"{format_effect(f.effect_size)} {unit} <small>(min {f.min_effect:g})</small>",
-                    f"{format_share(f.missing_reference)} &rarr; {format_share(f.missing_current)}",
-                    f"{format_count(f.n_reference)} / {format_count(f.n_current)}",
-                    esc(new_categories_label(f)) or "&ndash;",
-                    _verdict(f)
-                    + (
-                        f' &middot; <a href="#chart-{anchors.get(f.id)}">chart</a>'
-                        if f.id in with_chart
-                        else ""
-                    ),
-                ],
-            )
-        )
-    headers = ["column", "segment", "test <small>statistic</small>", "p", "p adj", "effect"]
-    headers += ["missing ref &rarr; cur", "rows ref / cur", "new categories", "verdict"]
-    table = html_table(headers, rows, "dense", text=(0, 1, 8, 9))
-    return html_section("features", "All feature tests", table)
+        for k, v in sorted(x.by_segment.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return html_table(["segment", "labelled rows", "share of labelled"], rows, text=(0,))
 
 
 def _labels(d: Decision, ids: ElementIds) -> str:
     parts = []
-    yes = {
-        True: '<span class="yes">&#10003; yes</span>',
-        False: '<span class="no">&#10007; no</span>',
-    }
     for x in (e for e in d.evidence if isinstance(e, LabelAvailability)):
         pct = max(0.0, min(x.share_labelled, 1.0)) * 100
         parts.append(
@@ -273,8 +209,9 @@ def _labels(d: Decision, ids: ElementIds) -> str:
             f"{format_count(x.n_current)} current rows labelled ({format_share(x.share_labelled)})"
             f'<span class="meter wide" aria-hidden="true"><span style="width:{pct:.1f}%">'
             "</span></span></p>"
-            f"<p>Enough to fine-tune: {yes[x.sufficient_for_fine_tune]} &middot; "
-            f"enough to retrain: {yes[x.sufficient_for_retrain]}</p></div>"
+            f"<p>Enough to fine-tune: {yes_no_html(x.sufficient_for_fine_tune)} &middot; "
+            f"enough to retrain: {yes_no_html(x.sufficient_for_retrain)}</p>"
+            f"{_representativeness(x)}{_by_segment(x)}</div>"
         )
     return html_section(
         "labels", "Labels", "".join(parts) or "<p>No label information in the evidence.</p>"
@@ -291,10 +228,41 @@ def _not_tested(d: Decision, ids: ElementIds) -> str:
     return html_section("not-tested", "Not tested", f"<ul>{rows}</ul>")
 
 
-def evidence_sections(decision: Decision, ids: ElementIds) -> str:
-    """The evidence sections in page order: scope, performance, drift, all features, labels.
+def rendered_sections(decision: Decision, ids: ElementIds) -> list[tuple[str, str, str]]:
+    """The evidence sections in page order as ``(section id, short name, html)``.
 
-    ``ids`` hands out the element ids that the reasons link to.
+    Scope, performance, drift, all features and labels are always there; the others only when
+    the evidence has their kind. ``ids`` hands out the element ids that the reasons link to.
+
+    >>> from driftwise.decide.types import CheckSummary, Decision, PolicyRef
+    >>> from driftwise.report.htmlkit import ElementIds
+    >>> d = Decision(action="no_action", confidence=1.0, reasons=(), alternatives=(),
+    ...     evidence=(), policy=PolicyRef(name="p"), summary=CheckSummary(n_reference=1,
+    ...     n_current=1, n_features=0, n_labelled_current=0))
+    >>> [sid for sid, _, _ in rendered_sections(d, ElementIds({}))]
+    ['scope', 'performance', 'drift', 'features', 'labels']
+    """
+    parts = [
+        ("scope", "Scope", _scope(decision, ids)),
+        ("performance", "Performance", _performance(decision, ids)),
+        ("concept", "Concept", concept_section(decision, ids)),
+        ("estimate", "Estimate", estimate_section(decision, ids)),
+        ("timeline", "Over time", timeline_section(decision, ids)),
+        ("schema", "Schema", schema_section(decision, ids)),
+        ("drift", "Drifted features", drift_section(decision, ids.anchors)),
+        ("multivariate", "Multivariate", multivariate_section(decision, ids)),
+        ("text-drift", "Text", text_section(decision, ids)),
+        ("fairness", "Fairness", fairness_section(decision, ids)),
+        ("feedback", "Feedback", feedback_section(decision, ids)),
+        ("features", "All features", features_section(decision, ids)),
+        ("labels", "Labels", _labels(decision, ids)),
+        ("not-tested", "Not tested", _not_tested(decision, ids)),
+    ]
+    return [p for p in parts if p[2]]
+
+
+def evidence_sections(decision: Decision, ids: ElementIds) -> str:
+    """The evidence sections in page order (see :func:`rendered_sections`), joined.
 
     >>> from driftwise.decide.types import CheckSummary, Decision, PolicyRef
     >>> from driftwise.report.htmlkit import ElementIds
@@ -305,14 +273,4 @@ def evidence_sections(decision: Decision, ids: ElementIds) -> str:
     >>> html.count("<section"), "No scope analysis in the evidence." in html
     (5, True)
     """
-    anchors = ids.anchors
-    return "\n".join(
-        [
-            _scope(decision, ids),
-            _performance(decision, ids),
-            _drift(decision, anchors),
-            _features(decision, ids, anchors),
-            _labels(decision, ids),
-            _not_tested(decision, ids),
-        ]
-    )
+    return "\n".join(html for _, _, html in rendered_sections(decision, ids))

@@ -67,15 +67,32 @@ padding:0 6px;margin-right:6px}
 .verdict-tag.localized{border-color:var(--cur);color:#8a5a00}
 .card{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:4px 16px;
 margin:8px 0}
-.charts{display:flex;flex-wrap:wrap;gap:16px;margin:10px 0}
+.charts{display:flex;flex-wrap:wrap;align-items:flex-start;gap:16px;margin:10px 0}
 .lead{font-size:16px;font-weight:600}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:16px}
 figure.feature{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}figcaption a{font-weight:700}
 svg.chart{max-width:100%;height:auto;display:block}
 .yes{color:var(--ok);font-weight:700}.no{color:var(--hi);font-weight:700}
+h3{font-size:16px;margin:8px 0 6px;display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
+.card h3 .status{font-size:13px;text-transform:uppercase;letter-spacing:.05em}
+.status.calm{color:var(--muted)}
+.warn{border-left:6px solid var(--hi);background:var(--tint);border-radius:4px;padding:6px 14px;
+margin:8px 0}
+.warn p{margin:4px 0}.warn b{color:#8f2d00}.warn ul{margin:4px 0 6px;padding-left:22px}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:8px 0;
+font-size:14px}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;font-variant-numeric:tabular-nums}
+code.pill{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
+background:#fff;border:1px solid var(--line);border-radius:10px;padding:0 7px;margin:1px 0;
+display:inline-block}
+details.stats{font-size:12px;margin-top:2px}details summary{cursor:pointer;color:var(--ref)}
+details.stats summary{white-space:nowrap}
+details.stats ul{margin:2px 0;padding-left:16px;white-space:nowrap}
+figure.wide{margin:10px 0}figure.wide details{margin-top:4px}
+.stack{display:flex;flex-direction:column;gap:10px}
 footer{color:var(--muted);font-size:13px;padding-top:8px;padding-bottom:24px}
 @media print{nav{display:none}body{font-size:12px}.banner{padding:12px 0}
-figure,.card,tr,svg{break-inside:avoid}h2{break-after:avoid}a{color:inherit;text-decoration:none}
+figure,.card,tr,svg,.warn{break-inside:avoid}details>*{display:block}h2{break-after:avoid}a{color:inherit;text-decoration:none}
 .grid{grid-template-columns:repeat(2,1fr)}.wrap{overflow:visible}}
 """

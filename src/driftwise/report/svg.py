@@ -22,7 +22,6 @@ import math
 
 from driftwise.report.svgkit import (
     CURRENT_COLOUR,
-    GRID,
     HIGHLIGHT_COLOUR,
     INK,
     PLAIN_COLOUR,
@@ -37,9 +36,9 @@ from driftwise.report.svgkit import (
     svg_text,
     tick,
 )
-from driftwise.signals.types import Distribution, Interval
+from driftwise.signals.types import Distribution
 
-__all__ = ["category_bars", "hbar_chart", "histogram_overlay", "interval_chart"]
+__all__ = ["category_bars", "hbar_chart", "histogram_overlay"]
 
 _MAX_CATEGORIES = 15
 
@@ -266,98 +265,5 @@ def hbar_chart(
         )
         text = format(value, value_format) if ok else "n/a"
         parts.append(svg_text(left + bar_w + 4, y + 12, text))
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _finite_interval(iv: Interval) -> bool:
-    return all(math.isfinite(v) for v in (iv.value, iv.low, iv.high))
-
-
-def interval_chart(rows: list[tuple[str, Interval, Interval]], title: str) -> str:
-    """Reference (circle) and current (square) estimates with confidence-interval whiskers.
-
-    One row per ``(label, reference, current)``; all rows share one x axis. Intervals with NaN
-    are left out of the drawing and labelled "n/a".
-
-    >>> from driftwise.signals.types import Interval
-    >>> r = Interval(value=0.91, low=0.90, high=0.92, n=500, method="wilson")
-    >>> c = Interval(value=0.85, low=0.82, high=0.88, n=300, method="wilson")
-    >>> s = interval_chart([("overall", r, c)], "accuracy")
-    >>> "<circle" in s and "0.91 \u2192 0.85" in s
-    True
-    """
-    width, row_h, top, left, value_w = 640, 34, 38, 150, 120
-    if not rows:
-        return no_data(width, 80, title)
-    pts = [
-        v
-        for _, r, c in rows
-        for iv in (r, c)
-        if _finite_interval(iv)
-        for v in (iv.low, iv.value, iv.high)
-    ]
-    if not pts:
-        return no_data(width, 80, title)
-    lo, hi = min(pts), max(pts)
-    pad = (hi - lo) * 0.08 if hi > lo else max(abs(lo) * 0.05, 1e-3)
-    lo, hi = lo - pad, hi + pad
-    height = top + row_h * len(rows) + 22
-    plot_w = width - left - value_w
-    base = top + row_h * len(rows)
-
-    def x_of(v: float) -> float:
-        return left + (v - lo) / (hi - lo) * plot_w
-
-    parts = svg_open(
-        width, height, title, f"{len(rows)} rows; reference and current with intervals"
-    )
-    parts.append(svg_text(4, 14, clip(title, 40), extra=' font-weight="600"'))
-    levels = "/".join(sorted({f"{iv.level:.0%}" for _, r, c in rows for iv in (r, c)}))
-    parts.append(
-        f'<circle cx="{width - 290}" cy="11" r="4" fill="{REFERENCE_COLOUR}"/>'
-        + svg_text(width - 282, 15, "reference")
-        + f'<rect x="{width - 214}" y="7" width="8" height="8" fill="{CURRENT_COLOUR}"/>'
-        + svg_text(width - 202, 15, "current")
-        + svg_text(width - 4, 15, f"whiskers: {levels} intervals", anchor="end")
-    )
-    for value in (lo + pad, (lo + hi) / 2, hi - pad):
-        x = x_of(value)
-        parts.append(
-            f'<line x1="{coord(x)}" y1="{top - 6}" x2="{coord(x)}" y2="{coord(base)}" '
-            f'stroke="{GRID}" stroke-dasharray="3,3"/>'
-        )
-        parts.append(svg_text(x, base + 14, tick(value), anchor="middle"))
-    for i, (label, ref, cur) in enumerate(rows):
-        y = top + i * row_h + row_h / 2
-        parts.append(svg_label(left - 8, y + 4, label, 20))
-        for iv, dy, colour, shape in (
-            (ref, -6, REFERENCE_COLOUR, "c"),
-            (cur, 6, CURRENT_COLOUR, "s"),
-        ):
-            if not _finite_interval(iv):
-                continue
-            yy = y + dy
-            parts.append(
-                f'<line x1="{coord(x_of(iv.low))}" y1="{coord(yy)}" x2="{coord(x_of(iv.high))}" '
-                f'y2="{coord(yy)}" stroke="{colour}" stroke-width="2"/>'
-            )
-            for end in (iv.low, iv.high):
-                parts.append(
-                    f'<line x1="{coord(x_of(end))}" y1="{coord(yy - 4)}" x2="{coord(x_of(end))}" '
-                    f'y2="{coord(yy + 4)}" stroke="{colour}" stroke-width="2"/>'
-                )
-            cx = x_of(iv.value)
-            if shape == "c":
-                parts.append(f'<circle cx="{coord(cx)}" cy="{coord(yy)}" r="4" fill="{colour}"/>')
-            else:
-                parts.append(
-                    f'<rect x="{coord(cx - 4)}" y="{coord(yy - 4)}" width="8" height="8" '
-                    f'fill="{colour}"/>'
-                )
-        ends = " \u2192 ".join(
-            tick(iv.value) if _finite_interval(iv) else "n/a" for iv in (ref, cur)
-        )
-        parts.append(svg_text(width - value_w + 10, y + 4, ends))
     parts.append("</svg>")
     return "".join(parts)

@@ -25,6 +25,7 @@ __all__ = [
     "svg_label",
     "svg_open",
     "svg_text",
+    "text_width",
     "tick",
 ]
 
@@ -167,3 +168,12 @@ def legend(x: float, y: float, current_marker: str = "line") -> str:
             f'fill="{CURRENT_COLOUR}"/>'
         )
     return ref + svg_text(x + 14, y, "reference") + cur + svg_text(x + 98, y, "current")
+
+
+def text_width(text: str, size: float = 11) -> float:
+    """The rough width in pixels of ``text`` in a system sans-serif font of ``size`` pixels.
+
+    >>> text_width("reference"), text_width("")
+    (57.42, 0.0)
+    """
+    return round(len(text) * size * 0.58, 2)

@@ -15,7 +15,6 @@ Decision: MONITOR (confidence 0.70)
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 from driftwise.decide.types import Decision
@@ -23,7 +22,7 @@ from driftwise.report.format import (
     action_label,
     by_effect,
     drift_count_line,
-    effect_unit,
+    effect_with_threshold,
     format_count,
     format_effect,
     format_p,
@@ -32,70 +31,40 @@ from driftwise.report.format import (
     new_categories_label,
     overall_drifts,
     plain,
+    threshold_calibrated,
 )
+from driftwise.report.text_data import (
+    feedback_lines,
+    label_detail_lines,
+    schema_lines,
+    text_drift_lines,
+)
+from driftwise.report.text_model import (
+    concept_lines,
+    estimate_lines,
+    fairness_lines,
+    multivariate_lines,
+    timeline_lines,
+)
+from driftwise.report.textkit import ascii_table, interval_text, wrap
 from driftwise.signals.types import (
+    ConceptDrift,
+    EstimatedPerformance,
+    Fairness,
     FeatureDrift,
-    Interval,
+    FeedbackRate,
     LabelAvailability,
+    MultivariateDrift,
     NotTested,
     Performance,
+    PerformanceTimeline,
+    SchemaChange,
     Scope,
     SegmentDrift,
+    TextDrift,
 )
 
 __all__ = ["ascii_table", "render_text"]
-
-
-def ascii_table(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    right: Sequence[int] = (),
-    width: int = 100,
-    indent: int = 2,
-) -> list[str]:
-    """Aligned columns under a dashed rule; the last column is cut with "..." to fit ``width``.
-
-    >>> for line in ascii_table(["name", "n"], [["a", "1"], ["bb", "22"]], right=[1]):
-    ...     print(line)
-      name   n
-      ----  --
-      a      1
-      bb    22
-    """
-    cells = [[plain(c) for c in row] for row in [list(headers), *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    fixed = indent + sum(widths[:-1]) + 2 * (len(widths) - 1)
-    room = max(width - fixed, 12)
-    if widths[-1] > room:
-        widths[-1] = room
-        for row in cells:
-            if len(row[-1]) > room:
-                row[-1] = row[-1][: room - 3] + "..."
-    rule = ["-" * w for w in widths]
-    lines = []
-    for row in [cells[0], rule, *cells[1:]]:
-        padded = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append((" " * indent + "  ".join(padded)).rstrip())
-    return lines
-
-
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(
-        plain(text),
-        width=max(width, 20),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
-
-
-def _interval(iv: Interval, spec: str) -> str:
-    return f"{iv.value:{spec}} [{iv.low:{spec}}, {iv.high:{spec}}]"
 
 
 def _reasons(decision: Decision, width: int) -> list[str]:
@@ -107,7 +76,7 @@ def _reasons(decision: Decision, width: int) -> list[str]:
         cited = [e if e in known else f"{e} (not in evidence)" for e in reason.evidence]
         text = reason.text + (f" [{', '.join(cited)}]" if cited else "")
         prefix = f"  {i}. "
-        lines += _wrap(text, width, prefix, " " * len(prefix))
+        lines += wrap(text, width, prefix, " " * len(prefix))
     return lines
 
 
@@ -142,9 +111,10 @@ def _drift_rows(
     rows = []
     for d in by_effect(drifts):
         name = d.column if d.role in _INPUT_ROLES else f"{d.column} ({d.role})"
-        row = [name, *([d.segment or ""] if with_segment else []), d.test]
+        test = d.test + (" (binned)" if d.method == "binned" else "")
+        row = [name, *([d.segment or ""] if with_segment else []), test]
         row += [
-            f"{format_effect(d.effect_size)} {effect_unit(d.effect_measure)}",
+            effect_with_threshold(d) + ("*" if threshold_calibrated(d) else ""),
             format_p(d.p_adjusted),
         ]
         row += [new_categories_label(d)] if show_new else []
@@ -168,6 +138,12 @@ def _drift(decision: Decision, width: int) -> list[str]:
         lines += ascii_table(headers, rows[:MAX_LISTED], right=[3, 4], width=width)
         if len(rows) > MAX_LISTED:
             lines.append(f"  ... and {len(rows) - MAX_LISTED} more (largest effects shown)")
+    if any(threshold_calibrated(d) for d in (*drifted, *inside[:MAX_LISTED])):
+        note = (
+            "effect / threshold; * the threshold calibrated on reference resampling is above the "
+            "policy minimum"
+        )
+        lines += wrap(note, width, "  ", "  ")
     return lines
 
 
@@ -184,9 +160,9 @@ def _performance(items: Sequence[Performance], width: int) -> list[str]:
             [
                 p.metric,
                 p.segment or "overall",
-                _interval(p.reference, spec),
+                interval_text(p.reference, spec),
                 "->",
-                _interval(p.current, spec),
+                interval_text(p.current, spec),
                 f"{p.change:+{spec}}",
                 format_p(p.p_value),
                 status,
@@ -215,8 +191,8 @@ def _scope(items: Sequence[Scope], width: int) -> list[str]:
             format_share(s.drifted_feature_share),
         )
         head = f"Scope: {s.verdict.upper()} (drifted segments carry {traffic} of current traffic; "
-        lines += _wrap(head + f"{features} of features drifted)", width, "", "  ")
-        lines += _wrap(s.explanation, width, "  ", "  ")
+        lines += wrap(head + f"{features} of features drifted)", width, "", "  ")
+        lines += wrap(s.explanation, width, "  ", "  ")
     return lines
 
 
@@ -263,7 +239,8 @@ def _labels(items: Sequence[LabelAvailability], width: int) -> list[str]:
             f"labelled ({format_share(x.share_labelled)}); enough to fine-tune: "
             f"{yes[x.sufficient_for_fine_tune]}, to retrain: {yes[x.sufficient_for_retrain]}"
         )
-        lines += _wrap(text, width, "", "  ")
+        lines += wrap(text, width, "", "  ")
+        lines += label_detail_lines(x, width)
     return lines
 
 
@@ -272,7 +249,7 @@ def _not_tested(items: Sequence[NotTested], width: int) -> list[str]:
         return []
     lines = [f"Not tested: {len(items)}"]
     for x in items[:MAX_LISTED]:
-        lines += _wrap(f"- {plain(x.id)}: {plain(x.reason)}", width, "  ", "    ")
+        lines += wrap(f"- {plain(x.id)}: {plain(x.reason)}", width, "  ", "    ")
     if len(items) > MAX_LISTED:
         lines.append(f"  ... and {len(items) - MAX_LISTED} more (all are in decision.json)")
     return lines
@@ -295,8 +272,10 @@ def render_text(decision: Decision, *, width: int = 100) -> str:
     """The terminal summary shown after ``driftwise check``.
 
     Sections: headline, reasons with their evidence ids, ranked alternatives, approvals,
-    drifted features, performance, scope, affected segments and labels. The output has no
-    trailing newline (``print`` adds one) and is the same for the same decision.
+    drifted features, performance, scope, affected segments and labels. Blocks for multivariate
+    drift, schema changes, text drift, concept drift, label-free estimates, timelines, fairness
+    and feedback appear only when the evidence has those kinds. The output has no trailing
+    newline (``print`` adds one) and is the same for the same decision.
 
     >>> from driftwise.decide.types import CheckSummary, Decision, PolicyRef, Reason
     >>> d = Decision(action="retrain", confidence=0.82, headline="Global drift.",
@@ -314,16 +293,24 @@ def render_text(decision: Decision, *, width: int = 100) -> str:
     ev = decision.evidence
     blocks: list[list[str]] = [
         [f"Decision: {action_label(decision.action)} (confidence {decision.confidence:.2f})"]
-        + (_wrap(decision.headline, width, "", "") if decision.headline else [])
-        + [line for part in _context(decision) for line in _wrap(part, width, "", "  ")],
+        + (wrap(decision.headline, width, "", "") if decision.headline else [])
+        + [line for part in _context(decision) for line in wrap(part, width, "", "  ")],
         _reasons(decision, width),
         _alternatives(decision, width),
         ["Approvals required: " + (", ".join(map(plain, decision.approvals_required)) or "none")],
         _drift(decision, width),
+        multivariate_lines([e for e in ev if isinstance(e, MultivariateDrift)], width),
+        schema_lines([e for e in ev if isinstance(e, SchemaChange)], width),
+        text_drift_lines([e for e in ev if isinstance(e, TextDrift)], width),
         _performance([e for e in ev if isinstance(e, Performance)], width),
+        concept_lines([e for e in ev if isinstance(e, ConceptDrift)], width),
+        estimate_lines([e for e in ev if isinstance(e, EstimatedPerformance)], width),
+        timeline_lines([e for e in ev if isinstance(e, PerformanceTimeline)], width),
         _scope([e for e in ev if isinstance(e, Scope)], width),
         _segments([e for e in ev if isinstance(e, SegmentDrift)], width),
         _labels([e for e in ev if isinstance(e, LabelAvailability)], width),
+        fairness_lines([e for e in ev if isinstance(e, Fairness)], width),
+        feedback_lines([e for e in ev if isinstance(e, FeedbackRate)], width),
         _not_tested([e for e in ev if isinstance(e, NotTested)], width),
     ]
     return "\n\n".join("\n".join(b) for b in blocks if b)

@@ -301,7 +301,9 @@ class FeedbackRate(_Frozen):
     surged: bool
     periods_baseline: int
     periods_current: int
-    series: tuple[float, ...] = ()  # the counts, for plots
+    # The counts, baseline periods first then the current window:
+    # len(series) == periods_baseline + periods_current.
+    series: tuple[float, ...] = ()
 
 
 class GroupMetric(_Frozen):
@@ -313,6 +315,7 @@ class GroupMetric(_Frozen):
     high: float
     n: int
     reference: float | None = None
+    level: float = 0.95
 
 
 class Fairness(_Frozen):
@@ -341,6 +344,7 @@ class TimePoint(_Frozen):
     low: float
     high: float
     n: int
+    level: float = 0.95
 
 
 class PerformanceTimeline(_Frozen):
