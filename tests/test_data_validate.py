@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from driftwise.data import read_table, to_labels, validate_pair
+from driftwise.data.validate import factorize_labels, to_categories
 from driftwise.errors import DriftwiseError
 from driftwise.schema import ColumnSpec, Role, Schema, SchemaOverrides, infer_schema
 
@@ -68,8 +69,11 @@ def test_types_after_coercion() -> None:
         assert list(df.columns) == ["day", "price", "region", "units", "y"]
         assert df["day"].dtype == "datetime64[us]"
         assert df["price"].dtype == "float64"
-        assert df["region"].dtype == object and df["units"].dtype == object
-        assert df["y"].dtype == object
+        # Categorical roles: pandas category with str categories, shared by both sides.
+        for name in ("region", "units", "y"):
+            assert isinstance(df[name].dtype, pd.CategoricalDtype)
+            assert all(type(c) is str for c in df[name].cat.categories)
+            assert df[name].dtype == ref[name].dtype
     assert out["price"].tolist()[:2] == [8.5, 11.0] and np.isnan(out["price"].iloc[2])
     assert out["units"].tolist()[:2] == ["1", "4"] and pd.isna(out["units"].iloc[2])
     assert ref["units"].tolist() == ["1", "2", "3", "1"]
@@ -160,7 +164,7 @@ def test_identifiers_and_ignored_columns_pass_through() -> None:
 
 def test_target_may_be_missing_or_absent_in_current() -> None:
     _, out = pair(REF.assign(y=np.nan))
-    assert out["y"].isna().all() and out["y"].dtype == object
+    assert out["y"].isna().all() and isinstance(out["y"].dtype, pd.CategoricalDtype)
     _, out = pair(REF.drop(columns="y"))
     assert list(out.columns) == ["day", "price", "region", "units", "y"]
     assert out["y"].isna().all()
@@ -317,3 +321,27 @@ def test_duplicated_index_labels_are_kept_in_place() -> None:
     assert list(out.index) == [5, 5, 5, 5]
     assert out["price"].tolist() == [1.0, 2.0, 3.0, 4.0]
     assert out["units"].tolist() == ["1", "2", "3", "1"]
+
+
+def test_categories_are_shared_and_whole_numbers_lose_their_point() -> None:
+    ref = REF.assign(units=[1, 2, 3, 1])
+    cur = REF.assign(units=[1.0, 5.0, np.nan, 2.0], region=["east", "north", "mars", None])
+    r, c = pair(cur, reference=ref)
+    assert list(r["units"].cat.categories) == ["1", "2", "3", "5"]
+    assert r["units"].dtype == c["units"].dtype
+    assert plain(c["units"]) == ["1", "5", None, "2"]
+    assert list(c["region"].cat.categories) == ["north", "south", "east", "mars"]
+    assert plain(c["region"]) == ["east", "north", "mars", None]
+    # Codes, not Python strings: one byte per row.
+    assert c["region"].cat.codes.dtype == np.int8
+
+
+def test_arrow_text_and_mixed_objects_are_labelled_alike() -> None:
+    arrow = pd.Series(["b", None, "a", "b"], dtype="str")
+    mixed = pd.Series([1, "1", 1.0, True, None], dtype=object)
+    r, c = to_categories(arrow, mixed)
+    assert plain(r) == ["b", None, "a", "b"]
+    assert plain(c) == ["1", "1", "1", "True", None]
+    assert list(r.cat.categories) == ["b", "a", "1", "True"]
+    codes, labels = factorize_labels(pd.Series(pd.Categorical([2.0, 1.0, 2.0])))
+    assert (codes.tolist(), labels) == ([1, 0, 1], ("1", "2"))

@@ -248,3 +248,75 @@ def test_hundred_thousand_rows_by_twenty_columns_is_fast() -> None:
     elapsed = time.perf_counter() - start
     assert any(isinstance(e, FeatureDrift) and e.drifted for e in evidence)
     assert elapsed < 10.0  # about 1 s on an idle 2-core machine; generous for shared runners
+
+
+# --- detection and false alarms of the whole pipeline ---------------------------------------
+
+
+def _mixed(
+    rng: np.random.Generator, n: int, n_num: int, n_cat: int, *, shift: float, moved: float
+) -> tuple[pd.DataFrame, pd.DataFrame, Schema]:
+    """As in ANCHORS.md: N(0, 1) columns, the first 5 shifted by ``shift``; 10 equally likely
+    categories, ``moved`` of probability from the second to the first in the first 5."""
+    ref: dict[str, object] = {}
+    cur: dict[str, object] = {}
+    for i in range(n_num):
+        ref[f"n{i:02d}"] = rng.normal(size=n)
+        cur[f"n{i:02d}"] = rng.normal(size=n) + (shift if i < 5 else 0.0)
+    labels = np.array([f"c{i}" for i in range(10)], dtype=object)
+    base = np.full(10, 0.1)
+    drift = base + np.r_[moved, -moved, np.zeros(8)]
+    for i in range(n_cat):
+        ref[f"c{i:02d}"] = pd.Series(labels[rng.choice(10, n, p=base)], dtype=object)
+        cur[f"c{i:02d}"] = pd.Series(labels[rng.choice(10, n, p=drift if i < 5 else base)])
+    cols = [ColumnSpec(name=f"n{i:02d}", role=Role.NUMERIC) for i in range(n_num)]
+    cols += [ColumnSpec(name=f"c{i:02d}", role=Role.CATEGORICAL) for i in range(n_cat)]
+    return pd.DataFrame(ref), pd.DataFrame(cur), Schema(columns=tuple(cols))
+
+
+def _flagged(evidence: tuple[Evidence, ...], *, segments: bool = False) -> set[str]:
+    """Drifted columns: whole-data tests, and with ``segments`` those inside segments too."""
+    return {
+        e.column
+        for e in evidence
+        if isinstance(e, FeatureDrift) and e.drifted and (segments or e.segment is None)
+    }
+
+
+@pytest.mark.slow
+def test_tenth_of_a_standard_deviation_in_5_of_20_numeric_columns_is_found_alone() -> None:
+    ref, cur, schema = _mixed(np.random.default_rng(30), 200_000, 20, 0, shift=0.1, moved=0.0)
+    evidence = compute_evidence(ref, cur, schema, Policy())
+    assert _flagged(evidence) == {f"n{i:02d}" for i in range(5)}
+    drift = [e for e in evidence if isinstance(e, FeatureDrift)]
+    assert all(e.method == "binned" for e in drift)
+    assert all(e.threshold == 0.05 for e in drift)  # at 200k the null is far below the minimum
+
+
+@pytest.mark.slow
+def test_two_points_moved_in_5_of_20_categorical_columns_are_found_alone() -> None:
+    ref, cur, schema = _mixed(np.random.default_rng(31), 200_000, 0, 20, shift=0.0, moved=0.02)
+    evidence = compute_evidence(ref, cur, schema, Policy())
+    assert _flagged(evidence) == {f"c{i:02d}" for i in range(5)}
+    tvd = {
+        e.column: e.effect_size
+        for e in evidence
+        if isinstance(e, FeatureDrift) and e.segment is None
+    }
+    assert all(tvd[f"c{i:02d}"] == pytest.approx(0.02, abs=0.004) for i in range(5))
+    # The three keys whose own mix moved most were tried as segment keys.
+    keys = {e.key for e in evidence if isinstance(e, SegmentDrift)}
+    assert len(keys) == 3 and keys <= {f"c{i:02d}" for i in range(5)}
+
+
+@pytest.mark.slow
+def test_no_drift_raises_almost_no_alarm_over_40_seeds() -> None:
+    alarms = 0
+    for seed in range(40):
+        ref, cur, schema = _mixed(
+            np.random.default_rng(1000 + seed), 20_000, 6, 4, shift=0.0, moved=0.0
+        )
+        evidence = compute_evidence(ref, cur, schema, Policy(seed=seed))
+        scope = [e for e in evidence if isinstance(e, Scope)][0]
+        alarms += bool(_flagged(evidence, segments=True)) or scope.verdict != "none"
+    assert alarms <= 2

@@ -3,7 +3,10 @@
 1. :class:`~driftwise.signals.types.FeatureDrift` for every model input (text columns are
    compared as categories of whole strings), the prediction (numeric or categorical by its value
    type), every score column, and the target over labelled rows, corrected together with
-   ``policy.drift.correction``; ids ``drift:<role>:<column>``, each with a distribution.
+   ``policy.drift.correction``; ids ``drift:<role>:<column>``, each with a distribution. Every
+   column is profiled once (:mod:`driftwise.signals.profiling`): the whole-data tests and the
+   segment tests all run from the same histograms (see :mod:`driftwise.signals.univariate`
+   for the exact and binned paths and the calibrated thresholds).
 2. :class:`~driftwise.signals.types.Performance` overall, when target and prediction exist and
    both sides have at least ``policy.drift.min_rows`` labelled rows.
 3. Every tested :class:`~driftwise.signals.types.SegmentDrift`, each followed by the feature tests
@@ -37,16 +40,10 @@ from driftwise.policy.model import Policy
 from driftwise.schema.roles import Schema
 from driftwise.signals.multitest import finish
 from driftwise.signals.performance import compare_performance, outcomes
-from driftwise.signals.segments import prepare_features, segment_evidence
+from driftwise.signals.profiling import Profiles, map_columns, profile_column, profile_features
+from driftwise.signals.segments import segment_evidence
 from driftwise.signals.types import Evidence, LabelAvailability, NotTested, Performance
-from driftwise.signals.univariate import (
-    Kind,
-    Prepared,
-    RawTest,
-    Skipped,
-    compare_prepared,
-    prepare,
-)
+from driftwise.signals.univariate import RawTest, Skipped, compare_pair
 
 __all__ = ["EvidenceSet", "collect", "compute_evidence"]
 
@@ -91,19 +88,12 @@ def collect(
     driftwise.errors.DriftwiseError: reference: column 'x': found no such column; ...
     """
     _check_columns(reference, current, schema)
-    feats = prepare_features(reference, current, schema)
-    columns = _global_columns(reference, current, schema, feats)
+    profiles = profile_features(reference, current, schema, policy)
     raw: list[RawTest] = []
     skipped: list[Skipped] = []
-    for prep in columns:
-        numeric = prep.kind == "numeric"
-        test = compare_prepared(
-            prep,
-            min_effect=policy.drift.min_effect_numeric
-            if numeric
-            else policy.drift.min_effect_categorical,
-            min_rows=policy.drift.min_rows,
-        )
+    for test in [profiles.whole(name) for name in schema.features] + _other_tests(
+        reference, current, schema, profiles
+    ):
         if isinstance(test, RawTest):
             raw.append(test)
         else:
@@ -120,7 +110,7 @@ def collect(
             skipped.append(perf)
 
     report = segment_evidence(
-        reference, current, schema, policy, global_drift=drift, prepared=feats, performance=out
+        reference, current, schema, policy, global_drift=drift, profiles=profiles, performance=out
     )
     for result in report.results:
         evidence.append(result.segment)
@@ -157,32 +147,30 @@ def _used_columns(schema: Schema) -> tuple[str, ...]:
     return tuple(dict.fromkeys(used))
 
 
-def _global_columns(
-    reference: pd.DataFrame,
-    current: pd.DataFrame,
-    schema: Schema,
-    feats: dict[str, Prepared],
-) -> list[Prepared]:
-    """Features, then prediction, scores and the target (labelled rows only), encoded."""
-    columns = [feats[name] for name in schema.features]
+def _other_tests(
+    reference: pd.DataFrame, current: pd.DataFrame, schema: Schema, profiles: Profiles
+) -> list[RawTest | Skipped]:
+    """The prediction, scores and the target (labelled rows only), in that order."""
+    jobs: list[tuple[str, str, bool, pd.Series, pd.Series]] = []
     if schema.prediction is not None:
         name = schema.prediction
-        kind: Kind = "numeric" if schema.spec(name).value_type == "numeric" else "categorical"
-        columns.append(
-            prepare(reference[name], current[name], column=name, role="prediction", kind=kind)
-        )
+        numeric = schema.spec(name).value_type == "numeric"
+        jobs.append((name, "prediction", numeric, reference[name], current[name]))
     for name in schema.scores:
-        columns.append(
-            prepare(reference[name], current[name], column=name, role="score", kind="numeric")
-        )
+        jobs.append((name, "score", True, reference[name], current[name]))
     if schema.target is not None:
         name = schema.target
-        kind = "numeric" if schema.spec(name).value_type == "numeric" else "categorical"
+        numeric = schema.spec(name).value_type == "numeric"
         ref, cur = reference[name], current[name]
-        columns.append(
-            prepare(ref[ref.notna()], cur[cur.notna()], column=name, role="target", kind=kind)
-        )
-    return columns
+        jobs.append((name, "target", numeric, ref[ref.notna()], cur[cur.notna()]))
+    rules = profiles.rules
+
+    def one(job: tuple[str, str, bool, pd.Series, pd.Series]) -> RawTest | Skipped:
+        name, role, numeric, ref, cur = job
+        pair = profile_column(ref, cur, name=name, numeric=numeric, rules=rules)
+        return compare_pair(pair, rules, role=role)
+
+    return map_columns(one, jobs, max(len(reference), len(current)) * len(jobs))
 
 
 def _labels(current: pd.DataFrame, schema: Schema, policy: Policy) -> LabelAvailability:

@@ -10,7 +10,10 @@ tests of one segment key) is corrected together before any test is called signif
 - ``"none"``: the p-values unchanged.
 
 :func:`finish` corrects a family of drift tests and turns each into its evidence: significant
-when the adjusted p-value is below ``alpha``, drifted when also practical.
+when the adjusted p-value is below ``alpha``, drifted when also practical. With calibrated
+thresholds, practical means an effect at least the ``1 - alpha / m`` quantile of the column's
+null effect (``m`` tests in the family; see :mod:`driftwise.signals.calibrate`), so that noise
+alone is as unlikely to look practical somewhere in the family as to look significant.
 
 >>> from driftwise.signals.multitest import adjust
 >>> adjust([0.01, 0.04, 0.03, 0.20], "bh").round(4).tolist()
@@ -115,7 +118,8 @@ def finish(tests: Sequence[RawTest], thresholds: DriftThresholds) -> tuple[Featu
     [('drift:numeric:a', False), ('drift:numeric:b', True)]
     """
     adjusted = adjust([t.p_value for t in tests], thresholds.correction)
+    m = len(tests)
     return tuple(
-        t.to_evidence(float(p), thresholds.alpha, thresholds.correction)
+        t.to_evidence(float(p), thresholds.alpha, thresholds.correction, family=m)
         for t, p in zip(tests, adjusted, strict=True)
     )

@@ -2,17 +2,23 @@
 
 Segment keys are the schema's declared segment columns. When none is declared, categorical
 features with 2 to ``policy.scope.max_segment_values`` distinct values are candidates, and the
-``policy.scope.max_auto_keys`` whose own mix of values shifted most (largest effect size of
-their whole-data drift test; then fewer values first) are tried: a regional promotion shows
-first as more traffic from that region. Keys with more values are skipped. A value of a key is
-tested when it has at least ``policy.scope.min_segment_rows`` rows on both sides: every feature
-except the key itself is tested inside it (the tests of all values of one key are corrected
-together with ``policy.drift.correction``), and, with labels and predictions, the segment's
-accuracy or MAE is compared with the same rule as overall. A segment ``drifted`` when any
-feature drifted inside it; it is ``degraded`` when its metric degraded *and* the p-value
-survives a Bonferroni correction over the values of its key whose metric was compared (``alpha /
-m``), so that chance dips in some of many segments neither raise alarms nor turn a localized
-change into a global one.
+``policy.scope.max_auto_keys`` whose own mix of values shifted most (largest total variation
+distance between their whole-data category shares; then fewer values first) are tried: a
+regional promotion shows first as more traffic from that region. Keys with more values are
+skipped. A value of a key is tested when it has at least ``policy.scope.min_segment_rows``
+rows on both sides: every feature except the key itself is tested inside it (the tests of all
+values of one key are corrected together with ``policy.drift.correction``), and, with labels
+and predictions, the segment's accuracy or MAE is compared with the same rule as overall. A
+segment ``drifted`` when any feature drifted inside it; it is ``degraded`` when its metric
+degraded *and* the p-value survives a Bonferroni correction over the values of its key whose
+metric was compared (``alpha / m``), so that chance dips in some of many segments neither
+raise alarms nor turn a localized change into a global one.
+
+Tests inside segments run from histograms (:mod:`driftwise.profile.pair`): every feature is
+profiled once with one grouped histogram per key, so a segment's test reads its row of counts
+and the complement of a set of segments is the whole minus their rows (no pass over the data).
+They are binned tests (``method="binned"`` for numeric columns); their calibrated threshold is
+the whole-data column's null quantile carried to the segment's sizes.
 
 Scope rule
     1. A segment is *affected* when it drifted or degraded. For each key, its affected traffic
@@ -46,30 +52,23 @@ score and label drift are evidence of their own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from driftwise.policy.model import Policy
-from driftwise.schema.roles import Role, Schema
+from driftwise.profile.pair import Key
+from driftwise.schema.roles import Schema
 from driftwise.signals.multitest import finish
 from driftwise.signals.performance import Outcomes, compare_performance, outcomes
+from driftwise.signals.profiling import Profiles, profile_features
 from driftwise.signals.types import FeatureDrift, Performance, Scope, SegmentDrift
-from driftwise.signals.univariate import (
-    Kind,
-    Prepared,
-    RawTest,
-    Rows,
-    Skipped,
-    compare_prepared,
-    prepare,
-)
+from driftwise.signals.univariate import RawTest, Skipped, compare_rows
 
-__all__ = ["SegmentReport", "SegmentResult", "prepare_features", "segment_evidence"]
+__all__ = ["SegmentReport", "SegmentResult", "segment_evidence"]
 
 
 @dataclass(frozen=True)
@@ -90,31 +89,6 @@ class SegmentReport:
     skipped: tuple[Skipped, ...]
 
 
-@dataclass(frozen=True)
-class _Key:
-    name: str
-    prepared: Prepared  # categorical codes of the key's values
-
-
-def prepare_features(
-    reference: pd.DataFrame, current: pd.DataFrame, schema: Schema
-) -> dict[str, Prepared]:
-    """Encode every feature once (numeric as float64, categorical and text as codes).
-
-    >>> import pandas as pd
-    >>> from driftwise.schema.roles import ColumnSpec, Role, Schema
-    >>> s = Schema(columns=(ColumnSpec(name="t", role=Role.TEXT),))
-    >>> prepare_features(pd.DataFrame({"t": ["hi"]}), pd.DataFrame({"t": ["yo"]}), s)["t"].labels
-    ('hi', 'yo')
-    """
-    out: dict[str, Prepared] = {}
-    for name in schema.features:
-        role = schema.spec(name).role
-        kind: Kind = "numeric" if role is Role.NUMERIC else "categorical"
-        out[name] = prepare(reference[name], current[name], column=name, role=role.value, kind=kind)
-    return out
-
-
 def segment_evidence(
     reference: pd.DataFrame,
     current: pd.DataFrame,
@@ -122,7 +96,7 @@ def segment_evidence(
     policy: Policy,
     *,
     global_drift: Sequence[FeatureDrift] = (),
-    prepared: Mapping[str, Prepared] | None = None,
+    profiles: Profiles | None = None,
     performance: Outcomes | None = None,
 ) -> SegmentReport:
     """Test every segment of every key and give the scope verdict (see the module docstring).
@@ -135,84 +109,82 @@ def segment_evidence(
         Column roles and thresholds.
     global_drift
         The corrected whole-data feature tests (only model inputs are used).
-    prepared
-        Features already encoded by :func:`prepare_features` (encoded here when ``None``).
+    profiles
+        Features already profiled by :func:`~driftwise.signals.profiling.profile_features`
+        (profiled here when ``None``).
     performance
         Per-row outcomes (computed from the schema's target and prediction when ``None``).
     """
-    feats = dict(prepared) if prepared is not None else prepare_features(reference, current, schema)
+    prof = (
+        profiles if profiles is not None else profile_features(reference, current, schema, policy)
+    )
     out = performance if performance is not None else outcomes(reference, current, schema)
-    keys, skipped = _keys(reference, current, schema, policy, global_drift)
+    skipped = list(prof.skipped)
     results: list[SegmentResult] = []
-    per_key: list[tuple[_Key, list[SegmentResult]]] = []
-    for key in keys:
-        found, key_skipped = _test_key(key, feats, out, policy, len(reference), len(current))
+    per_key: list[tuple[Key, list[SegmentResult]]] = []
+    for key in prof.keys:
+        found, key_skipped = _test_key(key, prof, out, policy, len(reference), len(current))
         results.extend(found)
         skipped.extend(key_skipped)
         per_key.append((key, found))
     inputs = set(schema.features)
     overall = [f for f in global_drift if f.column in inputs and f.segment is None]
-    scope = _scope(per_key, overall, feats, out, policy, schema)
+    scope = _scope(per_key, overall, prof, out, policy, schema)
     return SegmentReport(tuple(results), scope, tuple(skipped))
 
 
-def _keys(
-    reference: pd.DataFrame,
-    current: pd.DataFrame,
-    schema: Schema,
-    policy: Policy,
-    global_drift: Sequence[FeatureDrift] = (),
-) -> tuple[list[_Key], list[Skipped]]:
-    declared = schema.segments
-    names = declared or schema.categorical
-    limit = policy.scope.max_segment_values
-    keys: list[_Key] = []
+def _counts(groups: NDArray[np.integer], size: int) -> NDArray[np.int64]:
+    return np.bincount(groups, minlength=size).astype(np.int64)
+
+
+def _run_tests(
+    key: Key,
+    prof: Profiles,
+    parts: Sequence[NDArray[np.intp]],
+    segments: Sequence[str | None],
+) -> tuple[list[RawTest], list[Skipped]]:
+    """Every feature but the key, tested on each part (a set of the key's groups, added
+    together); tests come part by part, features in schema order within a part."""
+    per_part: list[list[RawTest | Skipped]] = [[] for _ in parts]
+    for name, pair in prof.features.items():
+        if name == key.name:
+            continue
+        grouped_ref, grouped_cur = pair.by_key[key.name]
+        ref = np.stack([grouped_ref.counts[rows].sum(axis=0) for rows in parts])
+        cur = np.stack([grouped_cur.counts[rows].sum(axis=0) for rows in parts])
+        tests = compare_rows(
+            pair, ref, cur, prof.rules, role=prof.roles[name], segments=segments,
+            null=prof.null(name),
+        )  # fmt: skip
+        for found, test in zip(per_part, tests, strict=True):
+            found.append(test)
+    raw: list[RawTest] = []
     skipped: list[Skipped] = []
-    for name in names:
-        ref, cur = _key_values(reference[name]), _key_values(current[name])
-        key = _Key(name, prepare(ref, cur, column=name, role="segment", kind="categorical"))
-        n_values = len(key.prepared.labels)
-        if 2 <= n_values <= limit:
-            keys.append(key)
-        elif declared:
-            expected = f"2 to {limit} (policy.scope.max_segment_values)"
-            reason = f"{n_values} distinct values; a segment key needs {expected}"
-            skipped.append(Skipped(f"segment:{name}", reason))
-    if not declared:
-        effect = {f.column: f.effect_size for f in global_drift if f.segment is None}
-        keys.sort(key=lambda k: (-effect.get(k.name, 0.0), len(k.prepared.labels), k.name))
-        keys = keys[: policy.scope.max_auto_keys]
-    return keys, skipped
-
-
-def _key_values(column: pd.Series[Any]) -> NDArray[np.object_]:
-    """Key values as strings (``3.0`` -> ``"3"``), ``None`` for missing."""
-    values = column.to_numpy(dtype=object)
-    if pd.api.types.is_bool_dtype(column.dtype) or not pd.api.types.is_numeric_dtype(column.dtype):
-        return values
-    codes, uniques = pd.factorize(column.to_numpy(dtype=np.float64, na_value=np.nan))
-    text = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in uniques]
-    labels = np.array([*text, None], dtype=object)
-    return labels[np.asarray(codes)]  # code -1 (missing) picks the trailing None
+    for found, segment in zip(per_part, segments, strict=True):
+        for test in found:
+            if isinstance(test, RawTest):
+                raw.append(test)
+            elif segment is not None:  # a complement's gaps are not reported
+                skipped.append(test)
+    return raw, skipped
 
 
 def _test_key(
-    key: _Key,
-    feats: Mapping[str, Prepared],
+    key: Key,
+    prof: Profiles,
     out: Outcomes | None,
     policy: Policy,
     n_reference: int,
     n_current: int,
 ) -> tuple[list[SegmentResult], list[Skipped]]:
-    codes_ref, codes_cur = key.prepared.reference, key.prepared.current
-    k = len(key.prepared.labels)
-    count_ref = np.bincount(codes_ref[codes_ref >= 0], minlength=k)
-    count_cur = np.bincount(codes_cur[codes_cur >= 0], minlength=k)
+    k = len(key.labels)
+    count_ref = _counts(key.reference.codes, k + 1)
+    count_cur = _counts(key.current.codes, k + 1)
     need = policy.scope.min_segment_rows
     skipped: list[Skipped] = []
     tested: list[tuple[int, str]] = []
-    for code in sorted(range(k), key=lambda c: key.prepared.labels[c]):
-        label = f"{key.name}={key.prepared.labels[code]}"
+    for code in sorted(range(k), key=lambda c: key.labels[c]):
+        label = f"{key.name}={key.labels[code]}"
         if count_ref[code] >= need and count_cur[code] >= need:
             tested.append((code, label))
         else:
@@ -221,21 +193,19 @@ def _test_key(
                 f"at least {need} needed on each side (policy.scope.min_segment_rows)"
             )
             skipped.append(Skipped(f"segment:{label}", reason))
-    raw: list[RawTest] = []
+    parts = [np.array([code]) for code, _ in tested]
+    raw, gaps = _run_tests(key, prof, parts, [label for _, label in tested]) if tested else ([], [])
+    skipped.extend(gaps)
     perf: dict[str, Performance | None] = {}
     for code, label in tested:
-        rows_ref, rows_cur = np.flatnonzero(codes_ref == code), np.flatnonzero(codes_cur == code)
-        found, gaps = _run_tests(key.name, feats, policy, rows_ref, rows_cur, label)
-        raw.extend(found)
-        skipped.extend(gaps)
         perf[label] = None
         if out is not None:
             found_perf = compare_performance(
                 out,
                 policy.performance,
                 min_rows=policy.drift.min_rows,
-                reference_rows=rows_ref,
-                current_rows=rows_cur,
+                reference_rows=np.flatnonzero(key.reference.codes == code),
+                current_rows=np.flatnonzero(key.current.codes == code),
                 segment=label,
             )
             if isinstance(found_perf, Performance):
@@ -252,7 +222,7 @@ def _test_key(
         segment = SegmentDrift(
             id=f"segment:{label}",
             key=key.name,
-            value=key.prepared.labels[code],
+            value=key.labels[code],
             share_reference=float(count_ref[code]) / max(n_reference, 1),
             share_current=float(count_cur[code]) / max(n_current, 1),
             n_reference=int(count_ref[code]),
@@ -268,50 +238,17 @@ def _test_key(
     return results, skipped
 
 
-def _run_tests(
-    key: str,
-    feats: Mapping[str, Prepared],
-    policy: Policy,
-    rows_ref: Rows,
-    rows_cur: Rows,
-    segment: str | None,
-) -> tuple[list[RawTest], list[Skipped]]:
-    raw: list[RawTest] = []
-    skipped: list[Skipped] = []
-    for name, prep in feats.items():
-        if name == key:
-            continue
-        numeric = prep.kind == "numeric"
-        test = compare_prepared(
-            prep,
-            min_effect=policy.drift.min_effect_numeric
-            if numeric
-            else policy.drift.min_effect_categorical,
-            min_rows=policy.drift.min_rows,
-            reference_rows=rows_ref,
-            current_rows=rows_cur,
-            segment=segment,
-            distribution=False,
-        )
-        if isinstance(test, RawTest):
-            raw.append(test)
-        elif segment is not None:
-            skipped.append(test)
-    return raw, skipped
-
-
 def _complement_clean(
-    key: _Key,
+    key: Key,
     affected: Sequence[SegmentResult],
-    feats: Mapping[str, Prepared],
+    prof: Profiles,
     out: Outcomes | None,
     policy: Policy,
 ) -> bool:
     """No drifted feature and no degradation in the rows outside ``affected`` segments."""
-    codes = [key.prepared.labels.index(r.segment.value) for r in affected]
-    rows_ref = np.flatnonzero(~np.isin(key.prepared.reference, codes))
-    rows_cur = np.flatnonzero(~np.isin(key.prepared.current, codes))
-    raw, _ = _run_tests(key.name, feats, policy, rows_ref, rows_cur, None)
+    codes = [key.labels.index(r.segment.value) for r in affected]
+    rest = np.setdiff1d(np.arange(len(key.labels) + 1), codes)
+    raw, _ = _run_tests(key, prof, [rest], [None])
     if any(f.drifted for f in finish(raw, policy.drift)):
         return False
     if out is None:
@@ -320,16 +257,16 @@ def _complement_clean(
         out,
         policy.performance,
         min_rows=policy.drift.min_rows,
-        reference_rows=rows_ref,
-        current_rows=rows_cur,
+        reference_rows=np.flatnonzero(~np.isin(key.reference.codes, codes)),
+        current_rows=np.flatnonzero(~np.isin(key.current.codes, codes)),
     )
     return not (isinstance(p, Performance) and p.degraded)
 
 
 def _scope(
-    per_key: Sequence[tuple[_Key, Sequence[SegmentResult]]],
+    per_key: Sequence[tuple[Key, Sequence[SegmentResult]]],
     overall: Sequence[FeatureDrift],
-    feats: Mapping[str, Prepared],
+    prof: Profiles,
     out: Outcomes | None,
     policy: Policy,
     schema: Schema,
@@ -353,7 +290,7 @@ def _scope(
 
     for key in candidates:
         chosen = affected[key.name]
-        if not _complement_clean(key, chosen, feats, out, policy):
+        if not _complement_clean(key, chosen, prof, out, policy):
             continue
         names = features_of(chosen)
         ids = tuple(f"{key.name}={r.segment.value}" for r in chosen)
