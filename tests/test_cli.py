@@ -134,3 +134,50 @@ def test_policy_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == EXIT_ERROR
     assert "usage: driftwise" in capsys.readouterr().out
+
+
+def test_feedback_file_becomes_evidence_and_a_surge_escalates(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    complaints = tmp_path / "complaints.csv"
+    rows = [
+        f"2026-11-{d:02d},{c}"
+        for d, c in zip(range(1, 11), [10, 12, 9, 11, 10, 8, 12, 11, 9, 40], strict=True)
+    ]
+    complaints.write_text("period,count\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code = main(
+        [
+            "check",
+            str(files["ref"]),
+            str(files["same"]),
+            "--target",
+            "y",
+            "--prediction",
+            "pred",
+            "--feedback",
+            str(complaints),
+            "--out",
+            "",
+            "--json",
+        ]
+    )
+    doc = json.loads(capsys.readouterr().out)
+    fb = [e for e in doc["evidence"] if e["kind"] == "feedback"]
+    assert len(fb) == 1 and fb[0]["surged"] and fb[0]["rate_ratio"] > 3
+    assert doc["action"] == "escalate" and code == EXIT_ACTION
+
+
+def test_bad_feedback_file_is_a_one_line_error(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "fb.csv"
+    bad.write_text("day,count\n2026-11-01,3\n2026-11-02,4\n", encoding="utf-8")
+    code = main(
+        ["check", str(files["ref"]), str(files["same"]), "--feedback", str(bad), "--out", ""]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_ERROR
+    assert (
+        err.startswith(f"Error: {bad}: column 'period': found no such column")
+        and err.count("\n") == 1
+    )

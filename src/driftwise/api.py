@@ -22,7 +22,7 @@ from driftwise.decide.engine import decide
 from driftwise.decide.types import CheckSummary, Decision
 from driftwise.policy import Policy, default_policy, load_policy
 from driftwise.schema import SchemaOverrides, infer_schema, load_config
-from driftwise.signals.collect import compute_evidence
+from driftwise.signals.suite import Progress, compute_suite
 
 __all__ = ["check", "resolve_policy"]
 
@@ -48,6 +48,8 @@ def check(
     timestamp: str | None = None,
     config: str | Path | None = None,
     policy: Policy | str | Path | None = None,
+    feedback: str | Path | Any | None = None,
+    progress: Progress | None = None,
 ) -> Decision:
     """Compare ``current`` production data with the ``reference`` and decide what to do.
 
@@ -63,6 +65,12 @@ def check(
         A YAML/JSON file with a ``columns:`` section; the arguments above win over it.
     policy
         A :class:`~driftwise.policy.Policy`, a policy file, or ``None`` for the built-in one.
+    feedback
+        User complaints or feedback counts per period: a CSV/Parquet file with ``period`` and
+        ``count`` columns (optionally ``exposure``), or a
+        :class:`~driftwise.signals.feedback.FeedbackSeries`.
+    progress
+        Called with the name of each stage as it starts (the CLI prints them on stderr).
 
     Returns
     -------
@@ -90,7 +98,21 @@ def check(
     ref, cur = validate_pair(
         ref_raw, cur_raw, schema, reference_name=ref_name, current_name=cur_name
     )
-    evidence = compute_evidence(ref, cur, schema, pol)
+    series = None
+    if feedback is not None:
+        from driftwise.signals.feedback import FeedbackSeries, read_feedback
+
+        series = feedback if isinstance(feedback, FeedbackSeries) else read_feedback(feedback)
+    evidence = compute_suite(
+        ref,
+        cur,
+        schema,
+        pol,
+        reference_raw=ref_raw,
+        current_raw=cur_raw,
+        feedback=series,
+        progress=progress,
+    )
     n_labelled = int(cur[schema.target].notna().sum()) if schema.target else 0
     summary = CheckSummary(
         n_reference=len(ref),

@@ -30,6 +30,10 @@ EXIT_ACTION = 3
 _FORMATTER = functools.partial(argparse.HelpFormatter, width=100)
 
 
+def _progress(stage: str) -> None:
+    print(f"... {stage}", file=sys.stderr, flush=True)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from driftwise.api import check
     from driftwise.report import render_text, write_outputs
@@ -45,6 +49,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         timestamp=args.timestamp,
         config=args.config,
         policy=args.policy,
+        feedback=args.feedback,
+        progress=_progress if args.progress else None,
     )
     paths = write_outputs(decision, args.out) if args.out else {}
     if args.json:
@@ -117,6 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timestamp", metavar="COL", help="timestamp column")
     p.add_argument("--config", metavar="FILE", help="YAML/JSON file with a 'columns:' section")
     p.add_argument("--policy", metavar="FILE", help="policy file (default: built-in policy)")
+    p.add_argument(
+        "--feedback",
+        metavar="FILE",
+        help="complaint/feedback counts per period: CSV or Parquet with 'period' and 'count' "
+        "columns (optional 'exposure'); the last period is the current one",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=sys.stderr.isatty(),
+        help="show each stage on stderr (default: when stderr is a terminal)",
+    )
     p.add_argument(
         "--out",
         metavar="DIR",

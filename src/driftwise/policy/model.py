@@ -36,6 +36,14 @@ __all__ = [
 ]
 
 RiskTier = Literal["low", "medium", "high", "regulated"]
+FairnessMetric = Literal[
+    "accuracy",
+    "selection_rate",
+    "true_positive_rate",
+    "false_positive_rate",
+    "true_negative_rate",
+    "false_negative_rate",
+]
 Action = Literal["no_action", "monitor", "fine_tune", "retrain", "rollback", "escalate"]
 
 
@@ -135,6 +143,13 @@ class ConceptThresholds(_Strict):
     min_effective_sample_size: float = Field(
         100, ge=10, description="fewest effective reweighted reference rows for a verdict"
     )
+    min_coverage: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="least share of current inputs inside the reference's support (the mean "
+        "importance weight of the reference rows) for a verdict",
+    )
 
 
 class EstimateThresholds(_Strict):
@@ -149,12 +164,19 @@ class EstimateThresholds(_Strict):
         description="share of current rows outside the reference's support "
         "above which the estimate is flagged unreliable",
     )
+    max_calibration_error: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="cross-validated expected calibration error on the reference "
+        "above which the estimate is flagged unreliable",
+    )
 
 
 class FairnessThresholds(_Strict):
     """Fairness by sensitive group."""
 
-    metrics: tuple[str, ...] = ("accuracy", "selection_rate", "true_positive_rate")
+    metrics: tuple[FairnessMetric, ...] = ("accuracy", "selection_rate", "true_positive_rate")
     tolerance: float = Field(
         0.05, ge=0, description="growth of the between-group gap accepted as noise"
     )
@@ -163,6 +185,16 @@ class FairnessThresholds(_Strict):
     )
     min_group_rows: int = Field(30, ge=2)
     bootstrap: int = Field(200, ge=20, description="resamples for the intervals")
+    positive_label: str | None = Field(
+        None,
+        description=(
+            "the class counted as positive by the rate metrics; None: the greater of the two "
+            "sorted labels (e.g. '1', 'yes', 'True')"
+        ),
+    )
+    alpha: float = Field(
+        0.05, gt=0, lt=1, description="level of the one-sided test that the gap grew"
+    )
 
 
 class FeedbackThresholds(_Strict):

@@ -254,6 +254,7 @@ class Rescaling(_Frozen):
     intercept: float
     r_squared: float  # of the quantile-quantile fit
     consistent_across_segments: bool  # the same transform in every segment: a global cause
+    segments: tuple[str, ...] = ()  # where a local rescaling holds ("region=coast")
 
 
 class SchemaChange(_Frozen):
@@ -280,6 +281,7 @@ class TextDrift(_Frozen):
     reference_oov_rate: float  # the same, reference half against reference half (baseline)
     new_tokens: dict[str, float] = Field(default_factory=dict)  # token -> share of current rows
     new_token_traffic_share: float  # current rows holding at least one new frequent token
+    reference_new_token_share: float = 0.0  # the same, reference half against reference half
     classifier_auc: float | None = None
     p_value: float
     drifted: bool
@@ -332,6 +334,7 @@ class Fairness(_Frozen):
     disparity_reference: float | None = None
     change: float | None = None  # disparity now - disparity on the reference
     tolerance: float
+    p_value: float | None = None  # one-sided: the gap grew by more than the tolerance
     worsened: bool  # disparity grew by more than the tolerance
     biased_reference: bool  # the base model was already beyond the tolerance on the reference
 
@@ -355,6 +358,8 @@ class PerformanceTimeline(_Frozen):
     metric: str
     reference: tuple[TimePoint, ...]
     current: tuple[TimePoint, ...]
+    unit_reference: str | None = None  # "day", "week", ...: periods may differ per side
+    unit_current: str | None = None
 
 
 class NotTested(_Frozen):
