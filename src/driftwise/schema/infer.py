@@ -18,7 +18,10 @@ Rules, in order, for each column:
 5. Text with a mean length above :data:`TEXT_MIN_MEAN_LENGTH` characters and more than
    :data:`TEXT_MIN_DISTINCT` of distinct values is free text. Text where more than
    :data:`ID_MIN_DISTINCT` of at least :data:`ID_MIN_VALUES` non-missing values are distinct is an
-   identifier (ignored by every test). Other text is categorical.
+   identifier (ignored by every test). Other text is categorical. These shares are measured on
+   up to :data:`TEXT_SAMPLE` evenly spaced values, so that inference stays fast on big data: on
+   a sample, a column with very many distinct values (say 500,000 in 1M rows) reads as an
+   identifier, which is what it behaves like.
 6. Columns of any other type (durations, complex numbers, intervals) are ignored.
 7. A segment or sensitive column not named under a role is a feature: numeric when rule 3 says
    so, categorical otherwise.
@@ -71,6 +74,8 @@ TEXT_MIN_DISTINCT = 0.5
 ID_MIN_VALUES = 50
 ID_MIN_DISTINCT = 0.95
 DATE_SAMPLE = 200
+#: Text, identifier and category are told apart on this many values spread over the column.
+TEXT_SAMPLE = 20_000
 
 Kind = Literal["bool", "category", "integer", "float", "datetime", "string", "other"]
 
@@ -118,7 +123,13 @@ def value_kind(s: pd.Series) -> Kind:
 
 
 def _whole(s: pd.Series) -> bool:
-    values = s.dropna().to_numpy(dtype="float64")
+    values = s.to_numpy(dtype="float64", na_value=np.nan)
+    # Most float columns show a fraction within their first values: decide on those first.
+    head = values[:1000]
+    head = head[~np.isnan(head)]
+    if not (np.isfinite(head).all() and (np.mod(head, 1.0) == 0.0).all()):
+        return False
+    values = values[~np.isnan(values)]
     return bool(np.isfinite(values).all() and (np.mod(values, 1.0) == 0.0).all())
 
 
@@ -238,8 +249,16 @@ def _infer_role(s: pd.Series, kind: Kind) -> Role:
     if kind == "datetime":
         return Role.TIMESTAMP
     if kind == "string":
-        return _text_role(s.dropna().astype(str))
+        return _text_role(_spread_sample(s.dropna(), TEXT_SAMPLE).astype(str))
     return Role.IGNORED
+
+
+def _spread_sample(values: pd.Series, size: int) -> pd.Series:
+    """Up to ``size`` values evenly spread over the column (deterministic)."""
+    n = len(values)
+    if n <= size:
+        return values
+    return values.iloc[np.linspace(0, n - 1, num=size).astype(np.int64)]
 
 
 def _text_role(values: pd.Series) -> Role:
