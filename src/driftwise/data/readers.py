@@ -204,7 +204,8 @@ def _read_parquet(path: Path, where: str) -> pd.DataFrame:
     try:
         names = pq.read_schema(path).names
         check_unique_names(names, where)
-        df: pd.DataFrame = pq.read_table(path).to_pandas()
+        # Free each Arrow column as soon as it is converted: peak memory stays near one copy.
+        df: pd.DataFrame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(where, "Parquet", exc) from None
     return df
