@@ -345,3 +345,20 @@ def test_arrow_text_and_mixed_objects_are_labelled_alike() -> None:
     assert list(r.cat.categories) == ["b", "a", "1", "True"]
     codes, labels = factorize_labels(pd.Series(pd.Categorical([2.0, 1.0, 2.0])))
     assert (codes.tolist(), labels) == ([1, 0, 1], ("1", "2"))
+
+
+def test_dictionary_encoded_dates_parse_once_and_name_the_bad_row() -> None:
+    from driftwise.data.validate import _to_datetime
+    from driftwise.schema.roles import ColumnSpec, Role
+
+    spec = ColumnSpec(name="d", role=Role.TIMESTAMP)
+    good = pd.Series(pd.Categorical(["2024-01-01", None, "2024-01-02", "2024-01-01"]))
+    parsed = _to_datetime(good, spec, "cur.parquet", reference=False)
+    assert parsed.tolist()[0] == pd.Timestamp("2024-01-01") and pd.isna(parsed.iloc[1])
+    bad = pd.Series(pd.Categorical(["2024-01-01", None, "oops", "2024-01-01"]))
+    with pytest.raises(DriftwiseError) as err:
+        _to_datetime(bad, spec, "cur.parquet", reference=False)
+    assert str(err.value) == (
+        "cur.parquet: column 'd': found non-date value 'oops' (row 3); expected ISO 8601 dates "
+        "like the reference."
+    )

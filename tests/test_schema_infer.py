@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -342,3 +344,35 @@ def test_bad_column_names() -> None:
     assert _error(pd.DataFrame([[1, 2]], columns=["a", "a"])) == (
         "ref.csv: found duplicated column name 'a'; expected each column name once."
     )
+
+
+def test_parquet_text_read_as_categories_keeps_its_roles(tmp_path: Path) -> None:
+    """Parquet text arrives dictionary-encoded; dates, free text and ids are still recognised."""
+    from driftwise.api import check
+    from driftwise.data import read_table
+
+    n = 2000
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "id": [f"user-{i}" for i in range(n)],
+            "date": pd.date_range("2024-01-01", periods=n, freq="h").strftime("%Y-%m-%d %H:%M"),
+            "review": [f"a longer free text review number {i} with some words" for i in range(n)],
+            "cat": rng.choice(["a", "b"], n),
+            "x": rng.normal(size=n),
+        }
+    )
+    path = tmp_path / "ref.parquet"
+    frame.to_parquet(path)
+    df = read_table(path)
+    assert isinstance(df["cat"].dtype, pd.CategoricalDtype)
+    roles = {c.name: c.role.value for c in infer_schema(df, where=str(path)).columns}
+    assert roles == {
+        "id": "id",
+        "date": "timestamp",
+        "review": "text",
+        "cat": "categorical",
+        "x": "numeric",
+    }
+    decision = check(path, path)
+    assert decision.action == "no_action"

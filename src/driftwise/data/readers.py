@@ -202,10 +202,16 @@ def _read_parquet(path: Path, where: str) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        names = pq.read_schema(path).names
-        check_unique_names(names, where)
+        schema = pq.read_schema(path)
+        check_unique_names(schema.names, where)
+        # Text columns arrive dictionary-encoded (pandas categories): a 1M-row column of a few
+        # distinct strings costs codes, not a million Python strings, and needs no re-hashing.
+        text = [
+            f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        ]
+        table = pq.read_table(path, read_dictionary=text or None)
         # Free each Arrow column as soon as it is converted: peak memory stays near one copy.
-        df: pd.DataFrame = pq.read_table(path).to_pandas(split_blocks=True, self_destruct=True)
+        df: pd.DataFrame = table.to_pandas(split_blocks=True, self_destruct=True)
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(where, "Parquet", exc) from None
     return df

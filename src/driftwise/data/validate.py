@@ -248,6 +248,21 @@ def _to_float(s: pd.Series, spec: ColumnSpec, where: str, expected: str) -> pd.S
 
 def _to_datetime(s: pd.Series, spec: ColumnSpec, where: str, *, reference: bool) -> pd.Series:
     expected = "dates" + ("" if reference else " like the reference")
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        # Dictionary-encoded text (Parquet): parse each distinct value once, then spread.
+        try:
+            cats = _to_datetime(
+                pd.Series(s.cat.categories.astype(object), name=s.name),
+                spec,
+                where,
+                reference=reference,
+            )
+        except DriftwiseError:  # say which row, as for plain text
+            return _to_datetime(s.astype(object), spec, where, reference=reference)
+        codes = np.asarray(s.cat.codes)
+        values = cats.to_numpy()[np.where(codes < 0, 0, codes)] if len(cats) else codes
+        parsed = pd.Series(values, index=s.index, name=s.name).where(codes >= 0)
+        return parsed.astype("datetime64[us]")
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         parsed = s
     elif _is_text(s):

@@ -240,6 +240,9 @@ def _label_dtype(s: pd.Series, kind: Kind, given: SchemaOverrides, name: str) ->
 
 
 def _infer_role(s: pd.Series, kind: Kind) -> Role:
+    if kind == "category" and _string_categories(s):
+        # Text read dictionary-encoded (Parquet) is still text: dates, free text, identifiers.
+        return _text_role(_spread_sample(s.dropna(), TEXT_SAMPLE).astype(str))
     if kind in ("bool", "category"):
         return Role.CATEGORICAL
     if kind == "integer":
@@ -251,6 +254,11 @@ def _infer_role(s: pd.Series, kind: Kind) -> Role:
     if kind == "string":
         return _text_role(_spread_sample(s.dropna(), TEXT_SAMPLE).astype(str))
     return Role.IGNORED
+
+
+def _string_categories(s: pd.Series) -> bool:
+    cats = s.cat.categories
+    return bool(len(cats)) and pd.api.types.infer_dtype(cats, skipna=True) == "string"
 
 
 def _spread_sample(values: pd.Series, size: int) -> pd.Series:
