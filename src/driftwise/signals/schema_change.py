@@ -219,21 +219,44 @@ def schema_change_evidence(
 
 def _numbers(values: pd.Series) -> FloatArray:
     """Finite numbers of a raw column (text that does not parse counts as missing)."""
-    parsed = pd.to_numeric(values.astype(object), errors="coerce")
-    arr = np.asarray(parsed, dtype=np.float64)
-    return arr[np.isfinite(arr)]
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        arr = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        parsed = pd.to_numeric(values.astype(object), errors="coerce")
+        arr = np.asarray(parsed, dtype=np.float64)
+    finite: FloatArray = arr[np.isfinite(arr)]
+    return finite
+
+
+def _numeric_share(current: pd.Series) -> tuple[float, int]:
+    """Share of the non-missing values that parse as numbers, and how many distinct numbers.
+
+    Each distinct value is parsed once (a 1M-row column of a few codes costs a count, not a
+    million conversions).
+    """
+    counts = current.value_counts(dropna=True, sort=False)
+    counts = counts[counts.to_numpy() > 0]
+    total = int(counts.sum())
+    if total == 0:
+        return 0.0, 0
+    parsed = pd.to_numeric(pd.Series(counts.index.astype(object)), errors="coerce")
+    ok = parsed.notna().to_numpy()
+    return float(counts.to_numpy()[ok].sum()) / total, int(parsed[ok].nunique())
 
 
 def _retype(reference: pd.Series, current: pd.Series, name: str, kind: str) -> ColumnRetype | None:
-    present = current.astype(object)[current.notna().to_numpy()]
-    if present.size == 0 or kind == "datetime":
+    if kind == "datetime" or not current.notna().any():
         return None
-    parsed = pd.to_numeric(present, errors="coerce")
-    share = float(parsed.notna().mean())
+    typed = pd.api.types.is_numeric_dtype(current.dtype) and not pd.api.types.is_bool_dtype(
+        current.dtype
+    )
+    if kind == "numeric" and typed:
+        return None  # numbers stay numbers
+    share, distinct = (1.0, int(current.nunique())) if typed else _numeric_share(current)
     if kind == "numeric":
         now = "text" if share < 0.5 else kind
     else:
-        many = int(parsed.nunique()) > max(MAX_CATEGORIES, 2 * int(reference.nunique()))
+        many = distinct > max(MAX_CATEGORIES, 2 * int(reference.nunique()))
         now = "numeric" if share >= MIN_NUMERIC_SHARE and many else kind
     return None if now == kind else ColumnRetype(column=name, reference=kind, current=now)
 
