@@ -197,6 +197,9 @@ def _read_file(path: Path, where: str) -> pd.DataFrame:
     return _read_delimited(path, where, kind, sep="\t" if "TSV" in kind else ",")
 
 
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")
+
+
 def _read_parquet(path: Path, where: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -209,9 +212,18 @@ def _read_parquet(path: Path, where: str) -> pd.DataFrame:
         text = [
             f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
         ]
-        table = pq.read_table(path, read_dictionary=text or None)
-        # Free each Arrow column as soon as it is converted: peak memory stays near one copy.
-        df: pd.DataFrame = table.to_pandas(split_blocks=True, self_destruct=True)
+        # One column at a time: peak memory stays near the data's own size (a whole-table
+        # conversion holds the Arrow and the pandas copies together), and it is faster.
+        parquet = pq.ParquetFile(path, read_dictionary=text or None)
+        # A pandas index saved in the file is not data.
+        names = [n for n in schema.names if not _PANDAS_INDEX.fullmatch(n)]
+        columns: dict[str, Any] = {}
+        for name in names:
+            col = parquet.read(columns=[name]).column(0)
+            numeric = pa.types.is_floating(col.type) or pa.types.is_integer(col.type)
+            columns[name] = col.to_numpy() if numeric and col.null_count == 0 else col.to_pandas()
+            del col
+        df = pd.DataFrame(columns, columns=names, copy=False)
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(where, "Parquet", exc) from None
     return df
