@@ -68,6 +68,14 @@ from numpy.typing import NDArray
 
 from driftwise.policy.model import Policy
 from driftwise.schema.roles import Schema
+from driftwise.signals.auc import AucTest, auc_test, auc_value, cauchy_combination
+from driftwise.signals.mmd import (
+    MmdTest,
+    critical_value,
+    median_heuristic,
+    mmd2_unbiased,
+    mmd_test,
+)
 from driftwise.signals.types import Evidence, FeatureContribution, MultivariateDrift, NotTested
 
 __all__ = [
@@ -252,78 +260,6 @@ def out_of_fold(
     return scores, fits
 
 
-@dataclass(frozen=True)
-class AucTest:
-    """The AUC of scores for label 1 against label 0, its DeLong interval and the one-sided
-    Mann-Whitney p-value that label-1 scores are higher (made by :func:`auc_test`).
-
-    >>> import numpy as np
-    >>> t = auc_test(np.array([0.2, 0.4, 0.6, 0.8]), np.array([0.0, 0.0, 1.0, 1.0]))
-    >>> t.auc, t.high
-    (1.0, 1.0)
-    """
-
-    auc: float
-    low: float
-    high: float
-    p_value: float
-
-
-def auc_test(scores: FloatArray, labels: FloatArray, confidence: float = 0.95) -> AucTest:
-    """AUC, DeLong interval and Mann-Whitney p-value from one ranking (see the module).
-
-    >>> import numpy as np
-    >>> t = auc_test(np.array([0.1, 0.4, 0.35, 0.8, 0.7, 0.2]), np.array([0, 0, 1, 1, 1, 0.0]))
-    >>> round(t.auc, 4), round(t.p_value, 4)
-    (0.8889, 0.0952)
-    """
-    from scipy import stats
-
-    pos = labels == 1
-    n1, n0 = int(pos.sum()), int((~pos).sum())
-    ranks = stats.rankdata(scores)
-    u = float(ranks[pos].sum()) - n1 * (n1 + 1) / 2
-    auc = u / (n1 * n0)
-    # DeLong: each row's placement, the share of the other class it beats (ties count half).
-    v10 = (ranks[pos] - stats.rankdata(scores[pos])) / n0
-    v01 = 1 - (ranks[~pos] - stats.rankdata(scores[~pos])) / n1
-    var = _var(v10) / n1 + _var(v01) / n0
-    half = float(stats.norm.ppf(0.5 + confidence / 2)) * float(np.sqrt(var))
-    n = n0 + n1
-    _, ties = np.unique(scores, return_counts=True)
-    tie_term = float(np.sum(ties.astype(np.float64) ** 3 - ties))
-    sigma = float(np.sqrt(n0 * n1 / 12 * ((n + 1) - tie_term / (n * (n - 1)))))
-    p = float(stats.norm.sf((u - n0 * n1 / 2 - 0.5) / sigma)) if sigma > 0 else 1.0
-    return AucTest(auc, max(0.0, auc - half), min(1.0, auc + half), p)
-
-
-def cauchy_combination(p_values: Sequence[float]) -> float:
-    """One p-value from several dependent ones: the Cauchy combination test (Liu and Xie, 2020),
-    ``0.5 - arctan(mean(tan((0.5 - p) * pi))) / pi``, accurate under any correlation for the
-    small p-values that matter.
-
-    >>> round(cauchy_combination([0.01, 0.01, 0.01]), 6), round(cauchy_combination([0.5, 0.5]), 3)
-    (0.01, 0.5)
-    >>> round(cauchy_combination([1e-8, 0.6, 0.9]), 10)
-    3e-08
-    """
-    p = np.clip(np.asarray(p_values, dtype=np.float64), 1e-300, 1.0)
-    t = float(np.mean(np.tan((0.5 - p) * np.pi)))
-    # For t > 0, 0.5 - arctan(t) / pi == arctan(1 / t) / pi, which keeps tiny p-values exact.
-    return float(np.arctan(1 / t) / np.pi) if t > 0 else float(0.5 - np.arctan(t) / np.pi)
-
-
-def _var(x: FloatArray) -> float:
-    return float(np.var(x, ddof=1)) if x.size > 1 else 0.0
-
-
-def _auc(scores: FloatArray, pos: BoolArray) -> float:
-    from scipy import stats
-
-    n1, n0 = int(pos.sum()), int((~pos).sum())
-    return (float(stats.rankdata(scores)[pos].sum()) - n1 * (n1 + 1) / 2) / (n1 * n0)
-
-
 def _importance(
     x: FloatArray, y: FloatArray, scores: FloatArray, fits: list[tuple[Any, IntArray]], seed: int
 ) -> FloatArray:
@@ -347,9 +283,9 @@ def _importance(
         permuted.append(out)
     used = np.concatenate(rows_used)
     pos = y[used] == 1
-    base = _auc(scores[used], pos)
+    base = auc_value(scores[used], pos)
     table = np.concatenate(permuted, axis=1)
-    return np.array([max(0.0, base - _auc(table[j], pos)) for j in range(d)])
+    return np.array([max(0.0, base - auc_value(table[j], pos)) for j in range(d)])
 
 
 def _domain_classifier(
@@ -406,121 +342,6 @@ def _domain_classifier(
         top_rows=tuple(int(rows_cur[i]) for i in best),
         concentration=top[0].importance if top else None,
     )
-
-
-def _sq_distances(z: FloatArray) -> FloatArray:
-    sq: FloatArray = np.einsum("ij,ij->i", z, z)
-    d2: FloatArray = sq[:, None] + sq[None, :] - 2.0 * (z @ z.T)
-    np.maximum(d2, 0.0, out=d2)
-    np.fill_diagonal(d2, 0.0)
-    return d2
-
-
-def median_heuristic(z: FloatArray) -> float:
-    """The median Euclidean distance between distinct rows of ``z`` (1 when it is 0).
-
-    >>> import numpy as np
-    >>> median_heuristic(np.array([[0.0], [1.0], [3.0]]))
-    2.0
-    """
-    return _median_distance(_sq_distances(z))
-
-
-def _median_distance(d2: FloatArray) -> float:
-    med = float(np.median(np.sqrt(d2[np.triu_indices(d2.shape[0], 1)])))
-    return med if med > 0 else 1.0
-
-
-def mmd2_unbiased(x: FloatArray, y: FloatArray, sigma: float) -> float:
-    """Unbiased MMD^2 of samples ``x`` and ``y`` (rows) with a Gaussian kernel of width ``sigma``.
-
-    >>> import numpy as np
-    >>> round(mmd2_unbiased(np.array([[0.0], [1.0]]), np.array([[2.0], [3.0]]), 1.0), 4)
-    0.7689
-    """
-    m = x.shape[0]
-    kernel = np.exp(-_sq_distances(np.vstack([x, y])) / (2 * sigma**2))
-    s = np.zeros((kernel.shape[0], 1))
-    s[:m] = 1.0
-    return float(_mmd2_columns(kernel, s, m)[0])
-
-
-def _mmd2_columns(kernel: FloatArray, s: FloatArray, m: int) -> FloatArray:
-    """Unbiased MMD^2 for each column of ``s`` (1 marks the ``m`` rows of the first sample)."""
-    n = kernel.shape[0] - m
-    diag = np.diag(kernel)
-    rowsum = kernel.sum(axis=1)
-    k_s = kernel @ s
-    sks = np.einsum("ij,ij->j", s, k_s)  # s' K s
-    s_row = s.T @ rowsum  # s' K 1
-    s_diag = s.T @ diag
-    tkt = rowsum.sum() - 2 * s_row + sks  # t' K t with t = 1 - s
-    t_diag = diag.sum() - s_diag
-    xx = (sks - s_diag) / (m * (m - 1))
-    yy = (tkt - t_diag) / (n * (n - 1))
-    xy = (s_row - sks) / (m * n)
-    result: FloatArray = xx + yy - 2 * xy
-    return result
-
-
-@dataclass(frozen=True)
-class MmdTest:
-    """An MMD^2 permutation test: the statistic, the kernel width, the null sample, the p-value
-    and the witness function at the second sample's rows (made by :func:`mmd_test`).
-
-    >>> import numpy as np
-    >>> t = mmd_test(np.zeros((5, 1)), np.ones((5, 1)), permutations=20, seed=0)
-    >>> t.sigma, t.null.size, t.witness.size
-    (1.0, 20, 5)
-    """
-
-    statistic: float
-    sigma: float
-    null: FloatArray
-    p_value: float
-    witness: FloatArray
-
-
-def mmd_test(x: FloatArray, y: FloatArray, *, permutations: int, seed: int) -> MmdTest:
-    """Unbiased MMD^2 (median-heuristic Gaussian kernel) with a seeded permutation p-value.
-
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> t = mmd_test(rng.normal(size=(100, 2)), rng.normal(size=(100, 2)) + 1, permutations=99,
-    ...              seed=0)
-    >>> t.p_value, bool(t.statistic > t.null.max())
-    (0.01, True)
-    """
-    m, n = x.shape[0], y.shape[0]
-    z = np.vstack([x, y])
-    d2 = _sq_distances(z)
-    sigma = _median_distance(d2)
-    kernel = np.exp(-d2 / (2 * sigma**2))
-    del d2
-    rng = np.random.default_rng([seed, 4])
-    s = np.zeros((m + n, permutations + 1))
-    s[:m, 0] = 1.0
-    for p in range(1, permutations + 1):
-        s[rng.permutation(m + n)[:m], p] = 1.0
-    values = _mmd2_columns(kernel, s, m)
-    observed, null = float(values[0]), values[1:]
-    p_value = (1 + int(np.sum(null >= observed))) / (1 + permutations)
-    witness = kernel[m:, m:].mean(axis=1) - kernel[m:, :m].mean(axis=1)
-    return MmdTest(observed, sigma, null, p_value, witness)
-
-
-def critical_value(null: FloatArray, alpha: float) -> float:
-    """The permutation test's critical value: a statistic above it (and only such a statistic)
-    has ``p < alpha``. With too few permutations for any ``p < alpha``: the null's maximum.
-
-    >>> import numpy as np
-    >>> critical_value(np.arange(1.0, 100.0), 0.05), critical_value(np.arange(1.0, 20.0), 0.05)
-    (96.0, 19.0)
-    """
-    counts = np.arange(null.size)  # null values at or above the statistic
-    allowed = np.flatnonzero((1 + counts) / (1 + null.size) < alpha)  # as the p-value
-    ranked = np.sort(null)[::-1]
-    return float(ranked[int(allowed[-1]) if allowed.size else 0])
 
 
 def _mmd(
