@@ -38,11 +38,12 @@ import pandas as pd
 from driftwise.errors import DriftwiseError
 from driftwise.policy.model import Policy
 from driftwise.schema.roles import Schema
+from driftwise.signals.labels import label_evidence
 from driftwise.signals.multitest import finish
 from driftwise.signals.performance import compare_performance, outcomes
 from driftwise.signals.profiling import Profiles, map_columns, profile_column, profile_features
 from driftwise.signals.segments import segment_evidence
-from driftwise.signals.types import Evidence, LabelAvailability, NotTested, Performance
+from driftwise.signals.types import Evidence, NotTested, Performance
 from driftwise.signals.univariate import RawTest, Skipped, compare_pair
 
 __all__ = ["EvidenceSet", "collect", "compute_evidence"]
@@ -117,7 +118,7 @@ def collect(
         evidence.extend(f for f in result.features if f.drifted)
     skipped.extend(report.skipped)
     evidence.append(report.scope)
-    evidence.append(_labels(current, schema, policy))
+    evidence.append(label_evidence(reference, current, schema, policy))
     evidence.extend(NotTested(id=f"not_tested:{s.id}", reason=s.reason) for s in skipped)
     return EvidenceSet(tuple(evidence), tuple(skipped))
 
@@ -171,15 +172,3 @@ def _other_tests(
         return compare_pair(pair, rules, role=role)
 
     return map_columns(one, jobs, max(len(reference), len(current)) * len(jobs))
-
-
-def _labels(current: pd.DataFrame, schema: Schema, policy: Policy) -> LabelAvailability:
-    n_current = len(current)
-    n_labelled = int(current[schema.target].notna().sum()) if schema.target is not None else 0
-    return LabelAvailability(
-        n_current=n_current,
-        n_labelled=n_labelled,
-        share_labelled=n_labelled / n_current if n_current else 0.0,
-        sufficient_for_fine_tune=n_labelled >= policy.labels.min_for_fine_tune,
-        sufficient_for_retrain=n_labelled >= policy.labels.min_for_retrain,
-    )

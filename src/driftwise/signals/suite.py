@@ -1,8 +1,8 @@
 """Every signal of one check, in one place: the evidence pipeline behind ``driftwise.check``.
 
 Order of the evidence: the first layer from :func:`driftwise.signals.collect.collect` (feature
-drift, performance, segments, scope), then labels (availability, spread and
-representativeness), schema change, joint (multivariate) drift, text, concept drift, the
+drift, performance, segments, scope, and labels: availability, spread and representativeness),
+then schema change, joint (multivariate) drift, text, concept drift, the
 label-free performance estimate, fairness by group, the performance timeline and user feedback.
 Each stage reports to ``progress`` as it starts, so long checks show where they are.
 
@@ -25,7 +25,7 @@ import pandas as pd
 
 from driftwise.policy.model import Policy
 from driftwise.schema.roles import Schema
-from driftwise.signals.types import Evidence, LabelAvailability
+from driftwise.signals.types import Evidence
 
 __all__ = ["Progress", "compute_suite"]
 
@@ -56,7 +56,6 @@ def compute_suite(
     from driftwise.signals.concept import concept_evidence
     from driftwise.signals.estimate import estimate_evidence
     from driftwise.signals.fairness import fairness_evidence
-    from driftwise.signals.labels import label_evidence
     from driftwise.signals.multivariate import multivariate_evidence
     from driftwise.signals.schema_change import schema_change_evidence
     from driftwise.signals.text import text_evidence
@@ -64,10 +63,8 @@ def compute_suite(
 
     say = progress or _quiet
     say("feature drift, performance and segments")
-    first = collect(reference, current, schema, policy).evidence
-    evidence: list[Evidence] = [e for e in first if not isinstance(e, LabelAvailability)]
-    say("labels")
-    evidence.append(label_evidence(reference, current, schema, policy))
+    # collect() already holds the labels evidence (counts, spread, representativeness).
+    evidence: list[Evidence] = list(collect(reference, current, schema, policy).evidence)
     if reference_raw is not None and current_raw is not None:
         say("schema change")
         evidence.extend(schema_change_evidence(reference_raw, current_raw, schema, policy))
