@@ -81,7 +81,7 @@ def test_a_better_challenger_that_keeps_the_reference_is_promoted(
     v = validate("old", "new", recent, reference, adapter=Column())
     assert v.promote
     assert v.difference.low > 0
-    assert [g.name for g in v.gates] == ["gain", "forgetting"]
+    assert [g.name for g in v.gates] == ["gain", "forgetting", "fairness"]
     assert all(g.passed for g in v.gates)
     assert v.reasons[0].startswith("The challenger is more accurate on 1500 held-out recent rows:")
     assert "keeps the reference regime" in v.reasons[1]

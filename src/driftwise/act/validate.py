@@ -1,6 +1,6 @@
 """Validate a challenger against the champion before it is promoted.
 
-Two gates, both must pass:
+Three gates, all must pass:
 
 * **gain**: on held-out *recent* rows the challenger is more accurate than the champion, and the
   paired bootstrap interval of the difference (challenger minus champion) has its lower bound
@@ -10,6 +10,10 @@ Two gates, both must pass:
   challenger's accuracy is not more than ``max_reference_drop`` below the champion's. When no
   reference rows are given (the old regime is gone, as after a global shift) the gate is
   recorded as not applied and passes.
+* **fairness**: per sensitive group, on the same held-out rows, no group's metric worsens and no
+  between-group gap grows by more than ``fairness_tolerance``
+  (:func:`driftwise.act.gates.fairness_gate`). Without sensitive columns the gate is recorded
+  as not applied and passes.
 
 The bootstrap is paired: each resample draws rows with replacement and compares both models on
 the same rows, so the interval reflects the correlation of their errors. Each row contributes
@@ -36,6 +40,7 @@ Forgetting not checked: no held-out reference rows were given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -43,10 +48,20 @@ import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from driftwise.act.gates import DEFAULT_METRICS, Gate, fairness_gate
+from driftwise.act.groups import GapComparison, GroupComparison
 from driftwise.errors import DriftwiseError
+from driftwise.policy.model import FairnessMetric, ValidationPolicy
 from driftwise.signals.types import Interval
 
-__all__ = ["Gate", "Predictor", "Validation", "paired_bootstrap", "validate"]
+__all__ = [
+    "Gate",
+    "Predictor",
+    "Validation",
+    "paired_bootstrap",
+    "validate",
+    "validate_with_policy",
+]
 
 
 class Predictor(Protocol):
@@ -64,20 +79,6 @@ class Predictor(Protocol):
     def target(self) -> str: ...
 
     def predict(self, model: Any, frame: pd.DataFrame) -> NDArray[Any]: ...
-
-
-class Gate(BaseModel):
-    """One validation gate: its name, whether it passed, and why in plain words.
-
-    >>> Gate(name="gain", passed=True, text="Better.").passed
-    True
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: Literal["gain", "forgetting"]
-    passed: bool
-    text: str
 
 
 class Validation(BaseModel):
@@ -103,6 +104,8 @@ class Validation(BaseModel):
     n_recent: int
     n_reference: int = 0
     gates: tuple[Gate, ...]
+    groups: tuple[GroupComparison, ...] = ()  # per sensitive group (fairness gate)
+    gaps: tuple[GapComparison, ...] = ()  # between-group gaps (fairness gate)
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -190,6 +193,11 @@ def validate(
     seed: int = 0,
     tolerance: float = 0.0,
     max_reference_drop: float = 0.02,
+    sensitive: Sequence[str] = (),
+    fairness_metrics: Sequence[FairnessMetric] = DEFAULT_METRICS,
+    fairness_tolerance: float = 0.05,
+    min_group_rows: int = 30,
+    positive_label: str | None = None,
 ) -> Validation:
     """Compare ``challenger`` with ``champion`` on held-out rows and decide on promotion.
 
@@ -210,6 +218,11 @@ def validate(
         above ``-tolerance``; 0 asks for an interval that excludes zero.
     max_reference_drop : float
         Largest accepted fall of accuracy on the reference holdout (absolute).
+    sensitive : sequence of str
+        Sensitive columns of the holdouts; empty: the fairness gate is not applied.
+    fairness_metrics, fairness_tolerance, min_group_rows, positive_label
+        The fairness gate (see :func:`driftwise.act.gates.fairness_gate`); its per-group
+        figures are returned in ``groups`` and ``gaps``.
 
     >>> import numpy as np, pandas as pd
     >>> class Column:
@@ -297,6 +310,19 @@ def validate(
             )
         gates.append(Gate(name="forgetting", passed=kept, text=text))
 
+    fair = fairness_gate(
+        champion,
+        challenger,
+        recent,
+        reference,
+        adapter=adapter,
+        sensitive=sensitive,
+        metrics=fairness_metrics,
+        tolerance=fairness_tolerance,
+        min_group_rows=min_group_rows,
+        positive_label=positive_label,
+    )
+    gates.append(fair.gate)
     return Validation(
         promote=all(g.passed for g in gates),
         champion_recent=acc_a,
@@ -307,4 +333,54 @@ def validate(
         n_recent=diff.n,
         n_reference=n_ref,
         gates=tuple(gates),
+        groups=fair.groups,
+        gaps=fair.gaps,
+    )
+
+
+def validate_with_policy(
+    champion: Any,
+    challenger: Any,
+    recent_holdout: pd.DataFrame,
+    reference_holdout: pd.DataFrame | None = None,
+    *,
+    adapter: Predictor,
+    policy: ValidationPolicy,
+    sensitive: Sequence[str] = (),
+    seed: int = 0,
+    positive_label: str | None = None,
+) -> Validation:
+    """:func:`validate` with its settings read from the policy's ``validation`` section.
+
+    ``resamples``, ``level``, ``gain_tolerance``, ``max_reference_drop``, ``fairness_metrics``,
+    ``fairness_tolerance`` and ``min_group_rows`` are used; ``holdout_share`` and the base-bias
+    settings are for the caller (splitting the data, :func:`driftwise.act.gates.base_bias`).
+
+    >>> import pandas as pd
+    >>> from driftwise.policy.model import ValidationPolicy
+    >>> class Column:
+    ...     target = "y"
+    ...     def predict(self, model, frame):
+    ...         return frame[model].to_numpy()
+    >>> df = pd.DataFrame({"y": [0, 1] * 100, "old": [0] * 200, "new": [0, 1] * 100})
+    >>> v = validate_with_policy("old", "new", df, adapter=Column(), policy=ValidationPolicy())
+    >>> v.promote, [g.name for g in v.gates]
+    (True, ['gain', 'forgetting', 'fairness'])
+    """
+    return validate(
+        champion,
+        challenger,
+        recent_holdout,
+        reference_holdout,
+        adapter=adapter,
+        n_resamples=policy.resamples,
+        level=policy.level,
+        seed=seed,
+        tolerance=policy.gain_tolerance,
+        max_reference_drop=policy.max_reference_drop,
+        sensitive=sensitive,
+        fairness_metrics=policy.fairness_metrics,
+        fairness_tolerance=policy.fairness_tolerance,
+        min_group_rows=policy.min_group_rows,
+        positive_label=positive_label,
     )

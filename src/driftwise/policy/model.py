@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "Action",
@@ -31,7 +31,9 @@ __all__ = [
     "PerformanceThresholds",
     "Policy",
     "RiskTier",
+    "RunsPolicy",
     "ScopeThresholds",
+    "ValidationPolicy",
     "default_policy",
 ]
 
@@ -228,6 +230,98 @@ class SchemaChangeThresholds(_Strict):
     )
 
 
+class ValidationPolicy(_Strict):
+    """How a challenger is validated before it replaces the champion (see docs/validation.md).
+
+    >>> v = ValidationPolicy(fairness_metrics=("true_positive_rate",))
+    >>> v.holdout_share, v.fairness_metrics, v.fairness_tolerance
+    (0.3, ('true_positive_rate',), 0.05)
+    """
+
+    holdout_share: float = Field(
+        0.3,
+        gt=0,
+        lt=1,
+        description="share of the labelled new-regime rows, and of the reference rows, held out "
+        "from training to validate on",
+    )
+    resamples: int = Field(
+        1000, ge=100, description="paired bootstrap resamples of the accuracy difference"
+    )
+    level: float = Field(0.95, gt=0, lt=1, description="level of the bootstrap interval")
+    gain_tolerance: float = Field(
+        0.0,
+        ge=0,
+        description="the gain gate needs the interval's lower bound above minus this; 0 asks "
+        "for an interval that excludes zero",
+    )
+    max_reference_drop: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="largest accepted fall of accuracy on held-out reference rows (forgetting)",
+    )
+    fairness_metrics: tuple[FairnessMetric, ...] = Field(
+        ("accuracy", "true_positive_rate"),
+        description="metrics compared per sensitive group by the fairness gate",
+    )
+    fairness_tolerance: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="largest accepted worsening of a group's metric, or growth of the "
+        "between-group gap, from champion to challenger",
+    )
+    min_group_rows: int = Field(
+        30, ge=2, description="fewest rows a group needs for its metric to be assessed"
+    )
+    base_bias_max_disparity: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="largest between-group gap of the champion's metric accepted before a "
+        "fine-tune (a fine-tune keeps the champion's bias)",
+    )
+    check_base_bias: bool = Field(
+        True, description="check the champion's own between-group gap before a fine-tune"
+    )
+
+
+class RunsPolicy(_Strict):
+    """How training runs are measured (energy and emissions, offline).
+
+    >>> RunsPolicy().country_iso_code, RunsPolicy(country_iso_code="FRA").measure_power_secs
+    ('USA', 1.0)
+    >>> RunsPolicy(country_iso_code="fr")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for RunsPolicy
+    ...
+    """
+
+    country_iso_code: str = Field(
+        "USA",
+        description="ISO 3166-1 alpha-3 code of the country whose average carbon intensity "
+        "CodeCarbon applies offline (e.g. USA, FRA, DEU)",
+    )
+    region: str | None = Field(
+        None, description="a US state or Canadian province for a finer carbon intensity"
+    )
+    measure_power_secs: float = Field(
+        1.0, gt=0, description="seconds between CodeCarbon's power readings"
+    )
+    max_duration_s: float | None = Field(
+        None, gt=0, description="longest a training run may take; None: no limit"
+    )
+
+    @field_validator("country_iso_code")
+    @classmethod
+    def _iso3(cls, value: str) -> str:
+        if len(value) != 3 or not value.isascii() or not value.isalpha() or not value.isupper():
+            raise ValueError("three upper-case letters, an ISO 3166-1 alpha-3 code such as 'USA'")
+        return value
+
+
 class Policy(_Strict):
     """How evidence turns into a decision. Later versions add budgets, packs and weights."""
 
@@ -246,6 +340,8 @@ class Policy(_Strict):
     feedback: FeedbackThresholds = Field(default_factory=FeedbackThresholds)
     text: TextThresholds = Field(default_factory=TextThresholds)
     schema_change: SchemaChangeThresholds = Field(default_factory=SchemaChangeThresholds)
+    validation: ValidationPolicy = Field(default_factory=ValidationPolicy)
+    runs: RunsPolicy = Field(default_factory=RunsPolicy)
     seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"
