@@ -61,7 +61,7 @@ def test_no_change_exits_zero_and_writes_outputs(
     assert "Decision: NO ACTION" in text
     assert (out / "decision.json").is_file() and (out / "report.html").is_file()
     doc = json.loads((out / "decision.json").read_text())
-    assert doc["action"] == "no_action" and doc["schema_version"] == "1.0"
+    assert doc["action"] == "no_action" and doc["schema_version"] == "1.1"
 
 
 def test_degradation_exits_three_and_json_goes_to_stdout(

@@ -101,7 +101,7 @@ def test_banner_alternatives_and_footer(page: str) -> None:
         ("4", "no_action"),
     ]
     assert '<span style="width:100%">' in alts
-    assert "driftwise 0.1.0 &middot; decision schema 1.0" in page
+    assert "driftwise 0.1.0 &middot; decision schema 1.1" in page
 
 
 def test_scope_and_performance_sections(page: str) -> None:
@@ -285,7 +285,7 @@ def test_write_outputs_round_trips(tmp_path: Path, decision: Decision) -> None:
         "report": tmp_path / "nested" / "out" / "report.html",
     }
     text = paths["decision"].read_text(encoding="utf-8")
-    assert text.endswith("}\n") and text.startswith('{\n  "schema_version": "1.0"')
+    assert text.endswith("}\n") and text.startswith('{\n  "schema_version": "1.1"')
     assert Decision.model_validate_json(text) == decision
     assert paths["report"].read_text(encoding="utf-8") == render_html(decision)
     again = write_outputs(decision, str(tmp_path / "nested" / "out"))

@@ -20,6 +20,7 @@ from typing import Any
 from driftwise.data import describe_source, read_table, validate_pair
 from driftwise.decide.engine import decide
 from driftwise.decide.types import CheckSummary, Decision
+from driftwise.errors import DriftwiseError
 from driftwise.policy import Policy, default_policy, load_policy
 from driftwise.schema import SchemaOverrides, infer_schema, load_config
 from driftwise.signals.suite import Progress, compute_suite
@@ -49,6 +50,7 @@ def check(
     config: str | Path | None = None,
     policy: Policy | str | Path | None = None,
     feedback: str | Path | Any | None = None,
+    registry: str | Path | Any | None = None,
     progress: Progress | None = None,
 ) -> Decision:
     """Compare ``current`` production data with the ``reference`` and decide what to do.
@@ -69,6 +71,10 @@ def check(
         User complaints or feedback counts per period: a CSV/Parquet file with ``period`` and
         ``count`` columns (optionally ``exposure``), or a
         :class:`~driftwise.signals.feedback.FeedbackSeries`.
+    registry
+        The model registry (a folder, or an open :class:`~driftwise.registry.Registry`): the
+        decision then carries its ``cost`` outlook (champion, debt, measured runs, estimated
+        cost of a fine-tune and of a retrain on this data).
     progress
         Called with the name of each stage as it starts (the CLI prints them on stderr).
 
@@ -125,4 +131,35 @@ def check(
         prediction=schema.prediction,
         segments=schema.segments,
     )
-    return decide(evidence, pol, summary, policy_source=pol_source)
+    decision = decide(evidence, pol, summary, policy_source=pol_source)
+    if registry is None:
+        return decision
+    return decision.model_copy(update={"cost": _outlook(registry, decision, pol, len(ref))})
+
+
+def _outlook(registry: Any, decision: Decision, policy: Policy, n_reference: int) -> Any:
+    """The cost outlook of acting on this check, from the model registry.
+
+    The planned rows are those ``driftwise act`` would train on: the labelled current rows
+    outside the held-out share; a retrain after a localized change also trains on the reference
+    rows (outside the held-out share).
+    """
+    from driftwise.act.cost import cost_outlook
+    from driftwise.registry import Registry
+
+    keep = 1.0 - policy.validation.holdout_share
+    current = round(decision.summary.n_labelled_current * keep)
+    is_global = any(getattr(e, "verdict", None) == "global" for e in decision.evidence)
+    retrain = current if is_global else current + round(n_reference * keep)
+    rows = {"fine_tune": current, "retrain": retrain}
+    if isinstance(registry, (str, Path)):
+        if not (Path(registry) / "registry.sqlite3").is_file():
+            raise DriftwiseError.for_field(
+                "registry",
+                where="check",
+                found=f"no model registry in {registry}",
+                expected="a folder made by `driftwise train`",
+            )
+        with Registry(registry) as reg:
+            return cost_outlook(reg, rows)
+    return cost_outlook(registry, rows)

@@ -50,6 +50,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         config=args.config,
         policy=args.policy,
         feedback=args.feedback,
+        registry=args.registry,
         progress=_progress if args.progress else None,
     )
     paths = write_outputs(decision, args.out) if args.out else {}
@@ -130,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         "columns (optional 'exposure'); the last period is the current one",
     )
     p.add_argument(
+        "--registry",
+        metavar="DIR",
+        help="the model registry: adds the champion, its debt, its measured runs and the "
+        "estimated cost of a fine-tune and of a retrain to the decision",
+    )
+    p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=sys.stderr.isatty(),
@@ -180,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pc.add_argument("file", help="policy file (YAML or JSON)")
     pc.set_defaults(func=_cmd_policy_check)
+
+    from driftwise.cli.models import add_model_commands
+
+    add_model_commands(sub, _FORMATTER)
     return parser
 
 

@@ -4,8 +4,8 @@ Run ``python -m driftwise.decide.jsonschema`` (or ``make schema``) to regenerate
 deliberate change of the document; a test fails while the published file is out of date.
 
 >>> schema = decision_json_schema()
->>> schema["title"], schema["properties"]["schema_version"]["const"]
-('Decision', '1.0')
+>>> schema["title"], schema["properties"]["schema_version"]["enum"]
+('Decision', ['1.0', '1.1'])
 """
 
 from __future__ import annotations

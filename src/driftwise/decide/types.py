@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from driftwise.act.cost import CostOutlook
+from driftwise.act.record import Execution
 from driftwise.policy.model import Action, RiskTier
 from driftwise.signals.types import Evidence
 
@@ -33,7 +35,8 @@ __all__ = [
     "Reason",
 ]
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+#: 1.1 added ``execution`` (what ``driftwise act`` did) and ``cost``; 1.0 documents still load.
+SCHEMA_VERSION: Literal["1.1"] = "1.1"
 ACTIONS: tuple[Action, ...] = (
     "no_action",
     "monitor",
@@ -90,7 +93,7 @@ class PolicyRef(_Frozen):
 class Decision(_Frozen):
     """The decision document."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     driftwise_version: str = ""
     action: Action
     confidence: float = Field(ge=0, le=1)
@@ -101,6 +104,8 @@ class Decision(_Frozen):
     evidence: tuple[Evidence, ...]
     summary: CheckSummary
     policy: PolicyRef
+    cost: CostOutlook | None = None  # from the model registry (`check --registry`)
+    execution: Execution | None = None  # filled by `driftwise act`
 
     @property
     def needs_action(self) -> bool:
