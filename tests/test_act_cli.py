@@ -138,10 +138,13 @@ def test_story(story: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> No
     glob = _write(_with_predictions(reg, pd.read_csv(story["global_raw"])), tmp / "global.csv")
     doc = _check(tmp, ref, glob, "global", reg)
     assert doc["action"] == "retrain"
-    cost = doc["cost"]
-    assert isinstance(cost, dict)
-    assert len(cost["history"]) == 2  # the two measured training runs so far
-    assert cost["debt"] == 1
+    context = doc["context"]
+    assert isinstance(context, dict)
+    assert len(context["history"]) == 2  # the two measured training runs so far
+    assert context["debt"] == 1 and context["champion_version"] == 2
+    assert [e["action"] for e in context["estimates"]] == ["fine_tune", "retrain"]
+    assert all(e["energy_kwh"] > 0 and e["money"] > 0 for e in context["estimates"])
+    assert context["last_promotion"]["kind"] == "promote"
     capsys.readouterr()
     assert main(["act", str(tmp / "global" / "decision.json"), *args]) == 0
     out = capsys.readouterr().out

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from driftwise.act.cost import CostEstimate, RunCost, estimate_cost
+from driftwise.costs.estimate import CostEstimate, RunCost, estimate_cost
 from driftwise.errors import DriftwiseError
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)

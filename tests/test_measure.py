@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from driftwise.act.measure import Measurement, measure
+from driftwise.costs.measure import Measurement, measure
 from driftwise.errors import DriftwiseError
 
 

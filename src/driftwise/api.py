@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from driftwise.data import describe_source, read_table, validate_pair
+from driftwise.decide.context import ModelContext
 from driftwise.decide.engine import decide
 from driftwise.decide.types import CheckSummary, Decision
 from driftwise.errors import DriftwiseError
@@ -73,8 +74,10 @@ def check(
         :class:`~driftwise.signals.feedback.FeedbackSeries`.
     registry
         The model registry (a folder, or an open :class:`~driftwise.registry.Registry`): the
-        decision then carries its ``cost`` outlook (champion, debt, measured runs, estimated
-        cost of a fine-tune and of a retrain on this data).
+        decision then carries the model's ``context`` (champion, debt, age, last promotion,
+        the previous version on the current rows, measured runs, estimated cost of a
+        fine-tune and of a retrain on this data), and the criteria on debt, budgets and
+        rollback use it.
     progress
         Called with the name of each stage as it starts (the CLI prints them on stderr).
 
@@ -131,27 +134,38 @@ def check(
         prediction=schema.prediction,
         segments=schema.segments,
     )
-    decision = decide(evidence, pol, summary, policy_source=pol_source)
-    if registry is None:
-        return decision
-    return decision.model_copy(update={"cost": _outlook(registry, decision, pol, len(ref))})
+    context = None
+    if registry is not None:
+        context = _context(registry, evidence, cur_raw, schema.target, pol, n_labelled, len(ref))
+    return decide(evidence, pol, summary, policy_source=pol_source, context=context)
 
 
-def _outlook(registry: Any, decision: Decision, policy: Policy, n_reference: int) -> Any:
-    """The cost outlook of acting on this check, from the model registry.
+def _context(
+    registry: Any,
+    evidence: tuple[Any, ...],
+    current: Any,
+    target: str | None,
+    policy: Policy,
+    n_labelled: int,
+    n_reference: int,
+) -> ModelContext:
+    """The model's context from the registry (see :mod:`driftwise.act.context`).
 
     The planned rows are those ``driftwise act`` would train on: the labelled current rows
-    outside the held-out share; a retrain after a localized change also trains on the reference
-    rows (outside the held-out share).
+    outside the held-out share; a retrain after a change that is not global also trains on the
+    reference rows (outside the held-out share).
     """
-    from driftwise.act.cost import cost_outlook
+    from driftwise.act.context import gather_context
     from driftwise.registry import Registry
 
     keep = 1.0 - policy.validation.holdout_share
-    current = round(decision.summary.n_labelled_current * keep)
-    is_global = any(getattr(e, "verdict", None) == "global" for e in decision.evidence)
-    retrain = current if is_global else current + round(n_reference * keep)
-    rows = {"fine_tune": current, "retrain": retrain}
+    n_current = round(n_labelled * keep)
+    is_global = any(getattr(e, "verdict", None) == "global" for e in evidence)
+    rows = {
+        "fine_tune": n_current,
+        "retrain": n_current if is_global else n_current + round(n_reference * keep),
+    }
+    labelled = current if target else None
     if isinstance(registry, (str, Path)):
         if not (Path(registry) / "registry.sqlite3").is_file():
             raise DriftwiseError.for_field(
@@ -161,5 +175,9 @@ def _outlook(registry: Any, decision: Decision, policy: Policy, n_reference: int
                 expected="a folder made by `driftwise train`",
             )
         with Registry(registry) as reg:
-            return cost_outlook(reg, rows)
-    return cost_outlook(registry, rows)
+            return gather_context(
+                reg, current=labelled, rows=rows, budgets=policy.budgets, seed=policy.seed
+            )
+    return gather_context(
+        registry, current=labelled, rows=rows, budgets=policy.budgets, seed=policy.seed
+    )

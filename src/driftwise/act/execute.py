@@ -5,7 +5,7 @@ it safe to kill at any moment:
 
 1. the champion is loaded from the registry (its artifact's sha256 is checked first);
 2. a run is opened in the registry (status ``running``, with this process's id);
-3. the challenger is trained under :func:`~driftwise.act.measure.measure` (duration, energy,
+3. the challenger is trained under :func:`~driftwise.costs.measure.measure` (duration, energy,
    emissions);
 4. the challenger is saved as a new version (content-addressed artifact, then one row);
 5. the gates run on held-out rows of the new regime and of the reference;
@@ -253,8 +253,8 @@ def _train_and_gate(
 ) -> Execution:
     from driftwise.act.adapters import make_adapter
     from driftwise.act.gates import base_bias
-    from driftwise.act.measure import measure
     from driftwise.act.validate import validate_with_policy
+    from driftwise.costs.measure import measure
 
     vp, seed = policy.validation, policy.seed
     positive = policy.fairness.positive_label

@@ -62,7 +62,7 @@ def train_initial(
     The version is promoted to champion when the registry has none yet, or when ``promote``.
     """
     from driftwise.act.adapters import make_adapter
-    from driftwise.act.measure import measure
+    from driftwise.costs.measure import measure
     from driftwise.data import read_table
 
     say = progress or _quiet
@@ -243,6 +243,7 @@ def verify_rollback(
 ) -> str:
     """Compare the restored champion with the version it replaced on recent labelled rows."""
     from driftwise.act.adapters import make_adapter
+    from driftwise.act.context import BoundModel, BoundPredictor
     from driftwise.act.validate import validate
     from driftwise.data import read_table
 
@@ -270,11 +271,11 @@ def verify_rollback(
     old_model = old_adapter.loads(registry.get_artifact(replaced.artifact_sha256))
     # The two versions may come from different adapters: each predicts with its own.
     v = validate(
-        _Bound(old_adapter, old_model),
-        _Bound(adapter, new_model),
+        BoundModel(old_adapter, old_model),
+        BoundModel(adapter, new_model),
         frame,
         None,
-        adapter=_BoundPredictor(target),
+        adapter=BoundPredictor(target),
     )
     d = v.difference
     figures = (
@@ -290,16 +291,3 @@ def verify_rollback(
             f"{move.from_version}: {figures}. Consider `driftwise promote {move.from_version}`."
         )
     return f"Not better or worse beyond noise: {figures}."
-
-
-class _Bound:
-    def __init__(self, adapter: Any, model: Any) -> None:
-        self.adapter, self.model = adapter, model
-
-
-class _BoundPredictor:
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-    def predict(self, model: Any, frame: pd.DataFrame) -> Any:
-        return model.adapter.predict(model.model, frame)

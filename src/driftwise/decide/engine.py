@@ -26,6 +26,7 @@ from collections import defaultdict
 
 from driftwise import __version__
 from driftwise.decide import criteria as c
+from driftwise.decide.context import ModelContext
 from driftwise.decide.types import (
     ACTIONS,
     Alternative,
@@ -40,9 +41,11 @@ from driftwise.signals.types import Evidence
 __all__ = ["decide", "tally"]
 
 
-def tally(evidence: tuple[Evidence, ...], policy: Policy) -> tuple[c.Facts, list[c.Vote]]:
+def tally(
+    evidence: tuple[Evidence, ...], policy: Policy, context: ModelContext | None = None
+) -> tuple[c.Facts, list[c.Vote]]:
     """Run every criterion and return the facts and all votes."""
-    facts = c.facts_from(tuple(evidence), policy)
+    facts = c.facts_from(tuple(evidence), policy, context)
     votes = [v for criterion in c.CRITERIA for v in criterion(facts, policy)]
     return facts, votes
 
@@ -107,29 +110,49 @@ def decide(
     summary: CheckSummary,
     *,
     policy_source: str | None = None,
+    context: ModelContext | None = None,
 ) -> Decision:
-    """Decide what to do about the model from the evidence under ``policy``."""
-    facts, votes = tally(evidence, policy)
+    """Decide what to do about the model from the evidence under ``policy``.
+
+    ``context`` (from the model registry) feeds the criteria on debt, budgets and rollback. An
+    action with a hard vote against it (over budget, say) is ruled out: it ranks after every
+    other action with a score of 0, and when it would otherwise have won, the hard vote is
+    among the reasons.
+    """
+    facts, votes = tally(evidence, policy, context)
     scores: dict[Action, float] = dict.fromkeys(ACTIONS, 0.0)
     for v in votes:
         scores[v.action] += v.weight
-    shares = _softmax(scores)
-    ranked = sorted(ACTIONS, key=lambda a: (-scores[a], ACTIONS.index(a)))
+    ruled_out = {v.action for v in votes if v.hard and v.weight < 0}
+    if ruled_out >= set(ACTIONS):
+        ruled_out = set()
+    shares = _softmax({a: x for a, x in scores.items() if a not in ruled_out})
+    ranked = sorted(ACTIONS, key=lambda a: (a in ruled_out, -scores[a], ACTIONS.index(a)))
     chosen = ranked[0]
     runner_up = ranked[1]
+    # Ruled-out actions that would have beaten the chosen one without their hard votes.
+    soft = dict.fromkeys(ACTIONS, 0.0)
+    for v in votes:
+        soft[v.action] += 0.0 if v.hard else v.weight
+    overruled = {a for a in ruled_out if soft[a] > soft[chosen]}
 
     by_text: dict[str, set[str]] = defaultdict(set)
     order: list[str] = []
     for v in votes:
         supports = v.action == chosen and v.weight > 0
         opposes_rival = v.action == runner_up and v.weight < 0
-        if supports or opposes_rival:
+        rules_out = v.hard and v.weight < 0 and v.action in overruled
+        if supports or opposes_rival or rules_out:
             if v.text not in by_text:
                 order.append(v.text)
             by_text[v.text].update(v.evidence)
     reasons = tuple(Reason(text=t, evidence=tuple(sorted(by_text[t]))) for t in order)
     alternatives = tuple(
-        Alternative(action=a, score=round(shares[a], 4), rationale=_rationale(a, votes))
+        Alternative(
+            action=a,
+            score=round(shares.get(a, 0.0), 4),
+            rationale=("ruled out; " if a in ruled_out else "") + _rationale(a, votes),
+        )
         for a in ranked[1:]
     )
     return Decision(
@@ -143,4 +166,5 @@ def decide(
         evidence=tuple(evidence),
         summary=summary,
         policy=PolicyRef(name=policy.name, risk_tier=policy.risk_tier, source=policy_source),
+        context=context,
     )

@@ -20,8 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from driftwise.act.cost import CostOutlook
 from driftwise.act.record import Execution
+from driftwise.decide.context import ModelContext
 from driftwise.policy.model import Action, RiskTier
 from driftwise.signals.types import Evidence
 
@@ -35,7 +35,8 @@ __all__ = [
     "Reason",
 ]
 
-#: 1.1 added ``execution`` (what ``driftwise act`` did) and ``cost``; 1.0 documents still load.
+#: 1.1 added ``execution`` (what ``driftwise act`` did) and ``context`` (from the model
+#: registry); 1.0 documents still load.
 SCHEMA_VERSION: Literal["1.1"] = "1.1"
 ACTIONS: tuple[Action, ...] = (
     "no_action",
@@ -104,7 +105,7 @@ class Decision(_Frozen):
     evidence: tuple[Evidence, ...]
     summary: CheckSummary
     policy: PolicyRef
-    cost: CostOutlook | None = None  # from the model registry (`check --registry`)
+    context: ModelContext | None = None  # from the model registry (`check --registry`)
     execution: Execution | None = None  # filled by `driftwise act`
 
     @property

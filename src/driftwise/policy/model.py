@@ -19,7 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "Action",
+    "Budget",
+    "BudgetPolicy",
     "ConceptThresholds",
+    "DebtPolicy",
     "EstimateThresholds",
     "FairnessThresholds",
     "FeedbackThresholds",
@@ -31,6 +34,7 @@ __all__ = [
     "PerformanceThresholds",
     "Policy",
     "RiskTier",
+    "RollbackPolicy",
     "RunsPolicy",
     "ScopeThresholds",
     "ValidationPolicy",
@@ -322,6 +326,71 @@ class RunsPolicy(_Strict):
         return value
 
 
+class Budget(_Strict):
+    """Ceilings on what one action, or one calendar month of actions, may cost (``None``: none).
+
+    >>> Budget(kwh=2.0).kg_co2e is None
+    True
+    """
+
+    kwh: float | None = Field(None, ge=0, description="energy, kWh (after PUE)")
+    kg_co2e: float | None = Field(None, ge=0, description="emissions, kg CO2e (after PUE)")
+    money: float | None = Field(None, ge=0, description="money, in the budgets' currency")
+    hours: float | None = Field(None, ge=0, description="wall-clock hours of training")
+
+
+class BudgetPolicy(_Strict):
+    """Budgets and the prices that turn measured energy and time into money.
+
+    A training action whose estimated cost (the high end of its range when past runs give one)
+    exceeds ``per_action``, or would take this month's spending past ``per_month``, is not
+    chosen: budgets are hard constraints.
+
+    >>> BudgetPolicy().price_per_kwh, BudgetPolicy().pue
+    (0.15, 1.0)
+    """
+
+    per_action: Budget = Field(default_factory=Budget)
+    per_month: Budget = Field(default_factory=Budget)
+    currency: str = Field("USD", min_length=1, description="the currency of money figures")
+    price_per_kwh: float = Field(
+        0.15, ge=0, description="price of a kWh (default: a typical commercial tariff)"
+    )
+    price_per_compute_hour: float = Field(
+        0.0, ge=0, description="price of an hour of the training machine (0: owned hardware)"
+    )
+    pue: float = Field(
+        1.0,
+        ge=1,
+        description="power usage effectiveness of the site: measured energy is multiplied by it",
+    )
+
+
+class DebtPolicy(_Strict):
+    """Limits to patching: fine-tunes stacked since the last full retrain, and model age.
+
+    >>> DebtPolicy().max_fine_tunes
+    3
+    """
+
+    max_fine_tunes: int = Field(
+        3, ge=0, description="fine-tunes since the last full retrain before a retrain is due"
+    )
+    max_age_days: float | None = Field(
+        None, gt=0, description="days since the last full training before a retrain is due"
+    )
+
+
+class RollbackPolicy(_Strict):
+    """When rolling back to the previous version is an option.
+
+    >>> RollbackPolicy().window_days
+    30.0
+    """
+
+    window_days: float = Field(30.0, gt=0, description="a promotion this recent may be rolled back")
+
+
 class Policy(_Strict):
     """How evidence turns into a decision. Later versions add budgets, packs and weights."""
 
@@ -342,6 +411,9 @@ class Policy(_Strict):
     schema_change: SchemaChangeThresholds = Field(default_factory=SchemaChangeThresholds)
     validation: ValidationPolicy = Field(default_factory=ValidationPolicy)
     runs: RunsPolicy = Field(default_factory=RunsPolicy)
+    budgets: BudgetPolicy = Field(default_factory=BudgetPolicy)
+    debt: DebtPolicy = Field(default_factory=DebtPolicy)
+    rollback: RollbackPolicy = Field(default_factory=RollbackPolicy)
     seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"

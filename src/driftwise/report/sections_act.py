@@ -1,18 +1,25 @@
-"""The cost of acting (from the model registry) and what ``driftwise act`` did, as text and HTML.
+"""The model's context (from the registry) and what ``driftwise act`` did, as text and HTML.
 
-Both blocks are absent unless the decision carries them: ``cost`` comes from
+Both blocks are absent unless the decision carries them: ``context`` comes from
 ``driftwise check --registry``, ``execution`` from ``driftwise act``.
 """
 
 from __future__ import annotations
 
-from driftwise.act.cost import CostEstimate, CostOutlook
 from driftwise.act.record import Execution
+from driftwise.costs.estimate import CostEstimate
+from driftwise.decide.context import ModelContext
 from driftwise.decide.types import Decision
 from driftwise.report.htmlkit import esc, facts, html_section, html_table
 from driftwise.report.textkit import ascii_table, wrap
 
-__all__ = ["act_lines", "cost_lines", "cost_section", "execution_section"]
+__all__ = [
+    "act_lines",
+    "context_facts",
+    "context_lines",
+    "context_section",
+    "execution_section",
+]
 
 
 def _range(value: float | None, low: float | None, high: float | None, scale: float) -> str:
@@ -31,42 +38,96 @@ def _row(e: CostEstimate) -> list[str]:
         _range(e.duration_s, e.duration_low_s, e.duration_high_s, 1.0),
         _range(e.energy_kwh, e.energy_low_kwh, e.energy_high_kwh, 1000.0),
         _range(e.emissions_kg, e.emissions_low_kg, e.emissions_high_kg, 1000.0),
+        _range(e.money, e.money_low, e.money_high, 1.0),
         e.basis,
     ]
 
 
-_HEADERS = ["action", "rows", "time s", "energy Wh", "g CO2e", "basis"]
+def _headers(context: ModelContext) -> list[str]:
+    currency = next((e.currency for e in context.estimates if e.currency), "money")
+    return ["action", "rows", "time s", "energy Wh", "g CO2e", currency, "basis"]
 
 
-def _debt(cost: CostOutlook) -> str:
-    champion = (
-        "no champion"
-        if cost.champion_version is None
-        else (f"champion version {cost.champion_version}")
-    )
-    s = "" if cost.debt == 1 else "s"
-    return (
-        f"{champion}; debt {cost.debt} fine-tune{s} since the last full retrain; "
-        f"{len(cost.history)} measured training run{'' if len(cost.history) == 1 else 's'}"
-    )
+def context_facts(c: ModelContext) -> list[str]:
+    """The context in sentences, one fact each (shared by the text and the HTML report).
 
-
-def cost_lines(cost: CostOutlook | None, width: int) -> list[str]:
-    """The "Cost of acting" block of the text report (empty without a registry).
-
-    >>> print("\\n".join(cost_lines(CostOutlook(debt=0, estimates=(), history=()), 100)))
-    Cost of acting: no champion; debt 0 fine-tunes since the last full retrain; 0 measured training
-      runs
+    >>> context_facts(ModelContext(registry="reg"))
+    ['Registry reg: no champion yet.']
     """
-    if cost is None:
+    if c.champion_version is None:
+        return [f"Registry {c.registry}: no champion yet."]
+    s = "" if c.debt == 1 else "s"
+    age = "" if c.age_days is None else f", {c.age_days:.1f} days after its last full training"
+    out = [
+        f"Registry {c.registry}: champion version {c.champion_version} ({c.champion_action}); "
+        f"debt {c.debt} fine-tune{s} since the last full retrain{age}."
+    ]
+    p = c.last_promotion
+    if p is not None:
+        was = "" if p.from_version is None else f" (was {p.from_version})"
+        out.append(
+            f"Last champion move: {p.kind} to version {p.version}{was} by {p.actor}, "
+            f"{p.days_ago:.1f} days ago: {p.reason}"
+        )
+    q = c.previous
+    if q is not None:
+        out.append(
+            f"Previous version {q.version} on {q.n_rows:,} labelled current rows: accuracy "
+            f"{q.accuracy:.3f} against the champion's {q.champion_accuracy:.3f} "
+            f"(difference {q.difference:+.3f}, {q.level:.0%} interval {q.low:+.3f} to "
+            f"{q.high:+.3f})."
+        )
+    m = c.month
+    if m is not None and m.runs:
+        out.append(
+            f"Training so far in {m.month}: {m.runs} run{'' if m.runs == 1 else 's'}, "
+            f"{m.kwh * 1000:.3g} Wh, {m.kg_co2e * 1000:.3g} g CO2e, {m.hours * 3600:.3g} s."
+        )
+    n = len(c.history)
+    out.append(f"{n} measured training run{'' if n == 1 else 's'} behind the estimates below.")
+    return out
+
+
+def context_lines(context: ModelContext | None, width: int) -> list[str]:
+    """The "Model context" block of the text report (empty without a registry)."""
+    if context is None:
         return []
-    lines = wrap("Cost of acting: " + _debt(cost), width, "", "  ")
-    if cost.estimates:
-        rows = [_row(e)[:-1] for e in cost.estimates]
-        lines += ascii_table(_HEADERS[:-1], rows, right=[1], width=width)
-        for e in cost.estimates:
-            lines += wrap(f"{e.action}: {e.basis}", width, "  ", "    ")
+    lines = ["Model context"]
+    for fact in context_facts(context):
+        lines += wrap(fact, width, "  ", "    ")
+    if context.estimates:
+        headers = _headers(context)
+        rows = [
+            [e.action, f"{e.rows:,}"] + [_range(v, None, None, k) for v, k in _points(e)]
+            for e in context.estimates
+        ]
+        lines += ascii_table(headers[:-1], rows, right=[1, 2, 3, 4, 5], width=width)
+        for e in context.estimates:
+            ranges = _ranges(e, headers[5])
+            lines += wrap(
+                f"{e.action}: {ranges + '; ' if ranges else ''}basis: {e.basis}",
+                width,
+                "  ",
+                "    ",
+            )
     return lines
+
+
+def _points(e: CostEstimate) -> list[tuple[float | None, float]]:
+    return [(e.duration_s, 1.0), (e.energy_kwh, 1000.0), (e.emissions_kg, 1000.0), (e.money, 1.0)]
+
+
+def _ranges(e: CostEstimate, currency: str) -> str:
+    parts = []
+    for name, low, high, scale, unit in (
+        ("time", e.duration_low_s, e.duration_high_s, 1.0, "s"),
+        ("energy", e.energy_low_kwh, e.energy_high_kwh, 1000.0, "Wh"),
+        ("emissions", e.emissions_low_kg, e.emissions_high_kg, 1000.0, "g CO2e"),
+        ("money", e.money_low, e.money_high, 1.0, currency),
+    ):
+        if low is not None and high is not None:
+            parts.append(f"{name} {low * scale:.2g} to {high * scale:.2g} {unit}")
+    return "range " + ", ".join(parts) if parts else ""
 
 
 def _gate_lines(execution: Execution, width: int) -> list[str]:
@@ -101,13 +162,14 @@ def act_lines(execution: Execution | None, width: int) -> list[str]:
     return lines
 
 
-def cost_section(decision: Decision) -> str:
-    """The HTML "Cost of acting" section, or ``""`` without a registry."""
-    cost = decision.cost
-    if cost is None:
+def context_section(decision: Decision) -> str:
+    """The HTML "Model context" section, or ``""`` without a registry."""
+    c = decision.context
+    if c is None:
         return ""
-    rows = [("", [esc(c) for c in _row(e)]) for e in cost.estimates]
-    table = html_table(_HEADERS, rows, "cost", text=(5,)) if rows else ""
+    facts_html = "".join(f"<p>{esc(f)}</p>" for f in context_facts(c))
+    rows = [("", [esc(x) for x in _row(e)]) for e in c.estimates]
+    table = html_table(_headers(c), rows, "cost", text=(6,)) if rows else ""
     history = [
         (
             "",
@@ -120,7 +182,7 @@ def cost_section(decision: Decision) -> str:
                 "-" if r.emissions_kg is None else f"{r.emissions_kg * 1000:.3g}",
             ],
         )
-        for r in cost.history
+        for r in c.history
     ]
     past = (
         "<h3>Measured runs</h3>"
@@ -128,7 +190,7 @@ def cost_section(decision: Decision) -> str:
         if history
         else ""
     )
-    return html_section("cost", "Cost of acting", f"<p>{esc(_debt(cost))}.</p>{table}{past}")
+    return html_section("context", "Model context", facts_html + table + past)
 
 
 def execution_section(decision: Decision) -> str:

@@ -33,7 +33,7 @@ from driftwise.report.format import (
     plain,
     threshold_calibrated,
 )
-from driftwise.report.sections_act import act_lines, cost_lines
+from driftwise.report.sections_act import act_lines, context_lines
 from driftwise.report.text_data import (
     feedback_lines,
     label_detail_lines,
@@ -300,7 +300,7 @@ def render_text(decision: Decision, *, width: int = 100) -> str:
         _alternatives(decision, width),
         ["Approvals required: " + (", ".join(map(plain, decision.approvals_required)) or "none")],
         act_lines(decision.execution, width),
-        cost_lines(decision.cost, width),
+        context_lines(decision.context, width),
         _drift(decision, width),
         multivariate_lines([e for e in ev if isinstance(e, MultivariateDrift)], width),
         schema_lines([e for e in ev if isinstance(e, SchemaChange)], width),

@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from driftwise.decide.criteria.architecture import architecture_votes
 from driftwise.decide.criteria.base import UNIT, Facts, Vote, facts_from
+from driftwise.decide.criteria.budget import budget_votes
+from driftwise.decide.criteria.debt import debt_votes
 from driftwise.decide.criteria.drift import drift_votes
 from driftwise.decide.criteria.feedback import feedback_votes
 from driftwise.decide.criteria.labels import label_votes
@@ -35,7 +37,9 @@ __all__ = [
     "Facts",
     "Vote",
     "architecture_votes",
+    "budget_votes",
     "concept_votes",
+    "debt_votes",
     "drift_votes",
     "facts_from",
     "fairness_votes",
@@ -59,5 +63,7 @@ CRITERIA: tuple[Criterion, ...] = (
     fairness_votes,
     risk_votes,
     feedback_votes,
+    debt_votes,
     rollback_votes,
+    budget_votes,
 )

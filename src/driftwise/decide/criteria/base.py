@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from driftwise.decide.context import ModelContext
 from driftwise.policy.model import Action, Policy
 from driftwise.signals.types import (
     ConceptDrift,
@@ -47,6 +48,7 @@ class Vote:
     text: str
     evidence: tuple[str, ...] = ()
     short: str = ""  # a few words for the alternatives table: "performance degraded"
+    hard: bool = False  # a hard vote against rules the action out (a budget, a regulation)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Facts:
     text: tuple[TextDrift, ...] = ()
     feedback: tuple[FeedbackRate, ...] = ()
     fairness: tuple[Fairness, ...] = ()
+    context: ModelContext | None = None  # from the model registry, when the check had one
 
     @property
     def estimated_only(self) -> bool:
@@ -95,7 +98,9 @@ def _all(evidence: tuple[Evidence, ...], kind: type[T]) -> tuple[T, ...]:
     return tuple(e for e in evidence if isinstance(e, kind))
 
 
-def facts_from(evidence: tuple[Evidence, ...], policy: Policy) -> Facts:
+def facts_from(
+    evidence: tuple[Evidence, ...], policy: Policy, context: ModelContext | None = None
+) -> Facts:
     """Distil the evidence into :class:`Facts`.
 
     A segment's ``degraded`` flag is already corrected for the number of segments tested (see
@@ -135,4 +140,5 @@ def facts_from(evidence: tuple[Evidence, ...], policy: Policy) -> Facts:
         text=_all(evidence, TextDrift),
         feedback=_all(evidence, FeedbackRate),
         fairness=_all(evidence, Fairness),
+        context=context,
     )

@@ -50,10 +50,9 @@ from driftwise.errors import DriftwiseError
 __all__ = [
     "OTHER_ACTION_RATIO",
     "CostEstimate",
-    "CostOutlook",
     "RunCost",
-    "cost_outlook",
     "estimate_cost",
+    "priced",
     "run_costs",
 ]
 
@@ -102,6 +101,10 @@ class CostEstimate(_Frozen):
     emissions_high_kg: float | None = None
     basis: str
     n_runs: int  # runs the estimate is made from
+    money: float | None = None  # energy x PUE x price per kWh + hours x price per compute hour
+    money_low: float | None = None
+    money_high: float | None = None
+    currency: str | None = None
 
 
 def estimate_cost(
@@ -213,21 +216,6 @@ def _words(
     return f"{per_row:.3g} {unit} per row (median of {k} run{'' if k == 1 else 's'})"
 
 
-class CostOutlook(_Frozen):
-    """What the decision knows about the price of acting, from the model registry.
-
-    ``history`` is every measured training run of the model (oldest first), ``estimates`` the
-    projected cost of a fine-tune and of a retrain on the rows the current check would train
-    on, made from that history by :func:`estimate_cost`; ``debt`` counts the fine-tunes
-    stacked on the champion since its last full retrain.
-    """
-
-    champion_version: int | None = None
-    debt: int = Field(ge=0)
-    estimates: tuple[CostEstimate, ...]
-    history: tuple[RunCost, ...]
-
-
 def run_costs(registry: Any) -> list[RunCost]:
     """The measured runs of ``registry`` (finished, with energy), as :class:`RunCost`, oldest first.
 
@@ -253,18 +241,39 @@ def run_costs(registry: Any) -> list[RunCost]:
     return out
 
 
-def cost_outlook(registry: Any, rows: dict[str, int]) -> CostOutlook:
-    """The :class:`CostOutlook` of ``registry`` for the planned ``rows`` of each action.
+def priced(
+    estimate: CostEstimate,
+    *,
+    price_per_kwh: float,
+    price_per_compute_hour: float = 0.0,
+    pue: float = 1.0,
+    currency: str = "USD",
+) -> CostEstimate:
+    """``estimate`` with its money figures: energy x PUE x price per kWh, plus hours x price
+    per compute hour (each end of the range from the same end of energy and duration).
 
-    ``rows`` maps ``"fine_tune"`` and ``"retrain"`` to the rows each would train on; actions with
-    fewer than one row get no estimate.
+    >>> e = CostEstimate(action="retrain", rows=10, duration_s=3600.0, energy_kwh=2.0,
+    ...                  basis="b", n_runs=1)
+    >>> priced(e, price_per_kwh=0.2, price_per_compute_hour=1.0, pue=1.5).money
+    1.6
+    >>> priced(CostEstimate(action="retrain", rows=1, basis="none", n_runs=0),
+    ...        price_per_kwh=0.2).money is None
+    True
     """
-    history = run_costs(registry)
-    champion = registry.champion()
-    estimates = tuple(estimate_cost(history, action, n) for action, n in rows.items() if n >= 1)
-    return CostOutlook(
-        champion_version=None if champion is None else champion.version,
-        debt=registry.debt() if champion is not None else 0,
-        estimates=estimates,
-        history=tuple(history),
+
+    def money(kwh: float | None, seconds: float | None) -> float | None:
+        if kwh is None and seconds is None:
+            return None
+        return round(
+            (kwh or 0.0) * pue * price_per_kwh + (seconds or 0.0) / 3600 * price_per_compute_hour,
+            12,
+        )
+
+    return estimate.model_copy(
+        update={
+            "money": money(estimate.energy_kwh, estimate.duration_s),
+            "money_low": money(estimate.energy_low_kwh, estimate.duration_low_s),
+            "money_high": money(estimate.energy_high_kwh, estimate.duration_high_s),
+            "currency": currency,
+        }
     )
