@@ -89,6 +89,25 @@ def _cmd_policy_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_policy_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from driftwise.policy.template import policy_template
+
+    text = policy_template()
+    if args.file is None:
+        print(text, end="")
+        return EXIT_OK
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        raise DriftwiseError(
+            f"{path}: found an existing file; expected a new path (or --force to overwrite it)."
+        )
+    path.write_text(text, encoding="utf-8")
+    print(f"{path}: wrote the policy template; edit it, then `driftwise policy check {path}`.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``driftwise`` command."""
     parser = argparse.ArgumentParser(
@@ -187,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pc.add_argument("file", help="policy file (YAML or JSON)")
     pc.set_defaults(func=_cmd_policy_check)
+    pi = pol_sub.add_parser(
+        "init",
+        formatter_class=_FORMATTER,
+        help="write a commented policy template",
+        description=(
+            "Write the full policy at its built-in defaults as commented YAML: every section, "
+            "field, default and accepted value. Without FILE it is printed."
+        ),
+    )
+    pi.add_argument("file", nargs="?", help="where to write it (default: standard output)")
+    pi.add_argument("--force", action="store_true", help="overwrite an existing file")
+    pi.set_defaults(func=_cmd_policy_init)
 
     from driftwise.cli.models import add_model_commands
 
