@@ -58,7 +58,7 @@ def test_alternatives_ranked_by_score(decision: Decision) -> None:
         "  3  monitor           0.200  Accuracy loss is significant.",
         "  4  no_action         0.050  Ignores a degradation.",
     ]
-    assert "Approvals required: model-owner, risk-officer" in out
+    assert "Approvals required: model-owner; risk-officer" in out
 
 
 def test_drifted_features_table(decision: Decision) -> None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from driftwise.policy import Policy, default_policy, load_policy
 from driftwise.schema import SchemaOverrides, infer_schema, load_config
 from driftwise.signals.suite import Progress, compute_suite
 
-__all__ = ["check", "resolve_policy"]
+__all__ = ["check", "erasure_evidence", "erased_mask", "read_erasure", "resolve_policy"]
 
 
 def resolve_policy(policy: Policy | str | Path | None) -> tuple[Policy, str | None]:
@@ -52,6 +53,7 @@ def check(
     policy: Policy | str | Path | None = None,
     feedback: str | Path | Any | None = None,
     registry: str | Path | Any | None = None,
+    erasure: str | Path | Any | None = None,
     progress: Progress | None = None,
 ) -> Decision:
     """Compare ``current`` production data with the ``reference`` and decide what to do.
@@ -78,6 +80,10 @@ def check(
         the previous version on the current rows, measured runs, estimated cost of a
         fine-tune and of a retrain on this data), and the criteria on debt, budgets and
         rollback use it.
+    erasure
+        An erasure request: a CSV/Parquet file (or a table) of the keys of records whose data
+        must be erased, in one column named like a column of the data (``customer_id``, say).
+        Only the counts of matching rows go into the decision (evidence ``erasure``).
     progress
         Called with the name of each stage as it starts (the CLI prints them on stderr).
 
@@ -122,6 +128,8 @@ def check(
         feedback=series,
         progress=progress,
     )
+    if erasure is not None:
+        evidence = (*evidence, erasure_evidence(erasure, ref_raw, cur_raw))
     n_labelled = int(cur[schema.target].notna().sum()) if schema.target else 0
     summary = CheckSummary(
         n_reference=len(ref),
@@ -137,7 +145,14 @@ def check(
     context = None
     if registry is not None:
         context = _context(registry, evidence, cur_raw, schema.target, pol, n_labelled, len(ref))
-    return decide(evidence, pol, summary, policy_source=pol_source, context=context)
+    return decide(
+        evidence,
+        pol,
+        summary,
+        policy_source=pol_source,
+        context=context,
+        now=datetime.now(UTC),
+    )
 
 
 def _context(
@@ -180,4 +195,47 @@ def _context(
             )
     return gather_context(
         registry, current=labelled, rows=rows, budgets=policy.budgets, seed=policy.seed
+    )
+
+
+def read_erasure(request: Any, data: Any) -> tuple[str, set[str], str]:
+    """(key column, keys as text, source name) of an erasure request matched to ``data``.
+
+    The request has one column whose name is a column of ``data``; its values are the keys.
+    """
+    source = describe_source(request, name="erasure request")
+    table = read_table(request, name="erasure request")
+    shared = [str(c) for c in table.columns if c in data.columns]
+    if len(shared) != 1:
+        raise DriftwiseError.for_field(
+            "columns",
+            where=source,
+            found=(
+                f"{len(shared)} columns named like the data's ({', '.join(shared) or 'none'}) "
+                f"among {', '.join(map(str, table.columns))}"
+            ),
+            expected="exactly one column, the key of the records to erase, named like a column "
+            "of the data",
+        )
+    key = shared[0]
+    return key, set(table[key].dropna().astype(str)), source
+
+
+def erased_mask(frame: Any, key: str, keys: set[str]) -> Any:
+    """True for the rows of ``frame`` whose ``key`` is under the erasure request."""
+    return frame[key].astype(str).isin(keys).to_numpy()
+
+
+def erasure_evidence(request: Any, reference: Any, current: Any) -> Any:
+    """The :class:`~driftwise.signals.types.ErasureRequest` evidence: counts only."""
+    from driftwise.signals.types import ErasureRequest
+
+    key, keys, source = read_erasure(request, reference)
+    in_current = int(erased_mask(current, key, keys).sum()) if key in current.columns else 0
+    return ErasureRequest(
+        key=key,
+        source=source,
+        n_requested=len(keys),
+        n_reference_rows=int(erased_mask(reference, key, keys).sum()),
+        n_current_rows=in_current,
     )

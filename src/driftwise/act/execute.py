@@ -142,6 +142,7 @@ def execute(
     action: str | None = None,
     sensitive: Sequence[str] = (),
     windows: dict[str, Any] | None = None,
+    erasure: tuple[str, set[str]] | None = None,
     progress: Progress | None = None,
 ) -> Execution:
     """Carry out ``decision`` (or ``action``, a person's override) against ``registry``.
@@ -167,6 +168,9 @@ def execute(
         added).
     windows
         Where the data came from (file names), stored with the run and the version.
+    erasure
+        ``(key column, keys)`` of an erasure request: those rows are dropped from every frame
+        before anything else. Required when the decision records an erasure request.
     """
     say = progress or (lambda _line: None)
     todo = action or decision.action
@@ -220,6 +224,14 @@ def execute(
             found="no champion",
             expected="a champion model: train one first with `driftwise train`",
         )
+    sensitive_cols = _sensitive_columns(decision, sensitive)
+    refusal = _requirements(decision, erasure, sensitive_cols, reference)
+    if refusal:
+        return done("refused", refusal)
+    if erasure is not None:
+        key, keys = erasure
+        current = _without(current, key, keys)
+        reference = None if reference is None else _without(reference, key, keys)
     return _train_and_gate(
         decision,
         todo,
@@ -228,12 +240,46 @@ def execute(
         current=current,
         reference=reference,
         policy=policy,
-        sensitive=_sensitive_columns(decision, sensitive),
-        windows=windows or {},
+        sensitive=sensitive_cols,
+        windows={**(windows or {}), **({"erasure_key": erasure[0]} if erasure else {})},
         done=done,
         say=say,
         actor=approved_by or actor,
     )
+
+
+def _without(frame: pd.DataFrame, key: str, keys: set[str]) -> pd.DataFrame:
+    if key not in frame.columns:
+        return frame
+    return frame[~frame[key].astype(str).isin(keys).to_numpy()]
+
+
+def _requirements(
+    decision: Decision,
+    erasure: tuple[str, set[str]] | None,
+    sensitive: tuple[str, ...],
+    reference: pd.DataFrame | None,
+) -> str | None:
+    """Why the decision cannot be carried out with these inputs (``None``: it can)."""
+    request = next((e for e in decision.evidence if e.kind == "erasure"), None)
+    if request is not None and erasure is None:
+        return (
+            f"The decision records an erasure request ({request.source}, key {request.key!r}, "
+            f"{request.n_reference_rows} reference rows): give it again with --erasure FILE so "
+            "that the erased records are left out of training."
+        )
+    required = decision.gates_required
+    if "fairness" in required and not sensitive:
+        return (
+            "The policy's regulation packs require the fairness gate, and no sensitive column "
+            "is known: rerun with --sensitive COL."
+        )
+    if "forgetting" in required and reference is None and not _is_global(decision):
+        return (
+            "The policy's regulation packs require the forgetting gate, and there are no "
+            "reference rows: rerun with --reference FILE."
+        )
+    return None
 
 
 def _train_and_gate(
@@ -257,6 +303,9 @@ def _train_and_gate(
     from driftwise.costs.measure import measure
 
     vp, seed = policy.validation, policy.seed
+    if "fairness:selection_rate" in decision.gates_required:
+        wanted = tuple(dict.fromkeys([*vp.fairness_metrics, "selection_rate"]))
+        vp = vp.model_copy(update={"fairness_metrics": wanted})
     positive = policy.fairness.positive_label
     say(f"loading champion version {champion.version} ({champion.adapter})")
     adapter = make_adapter(champion.adapter, champion.adapter_config)

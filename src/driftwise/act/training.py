@@ -196,6 +196,7 @@ def act_on_file(
     action: str | None = None,
     sensitive: Sequence[str] = (),
     out: str | Path | None = None,
+    erasure: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[Execution, Path]:
     """Carry out the decision in ``decision_file`` and write it back with its execution record."""
@@ -216,6 +217,12 @@ def act_on_file(
         )
     cur = read_table(cur_path, name="current") if needs_data and cur_path else pd.DataFrame()
     ref = read_table(ref_path, name="reference") if needs_data and ref_path else None
+    request = None
+    if erasure is not None:
+        from driftwise.api import read_erasure
+
+        key, keys, _ = read_erasure(erasure, ref if ref is not None else cur)
+        request = (key, keys)
     execution = execute(
         decision,
         registry=registry,
@@ -227,6 +234,7 @@ def act_on_file(
         action=action,
         sensitive=sensitive,
         windows={"current": cur_path, "reference": ref_path},
+        erasure=request,
         progress=progress,
     )
     target = Path(out) if out else path

@@ -51,6 +51,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         policy=args.policy,
         feedback=args.feedback,
         registry=args.registry,
+        erasure=args.erasure,
         progress=_progress if args.progress else None,
     )
     paths = write_outputs(decision, args.out) if args.out else {}
@@ -148,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="complaint/feedback counts per period: CSV or Parquet with 'period' and 'count' "
         "columns (optional 'exposure'); the last period is the current one",
+    )
+    p.add_argument(
+        "--erasure",
+        metavar="FILE",
+        help="an erasure request: CSV or Parquet with one column of record keys, named like a "
+        "column of the data; only the counts of matching rows are recorded",
     )
     p.add_argument(
         "--registry",

@@ -104,6 +104,7 @@ def _cmd_act(args: argparse.Namespace) -> int:
             action=args.action,
             sensitive=args.sensitive or (),
             out=args.out,
+            erasure=args.erasure,
             progress=_say,
         )
     if args.json:
@@ -236,6 +237,11 @@ def add_model_commands(sub: Any, formatter: Any) -> None:
     )
     a.add_argument(
         "--out", metavar="FILE", help="write the decision with its record here (default: DECISION)"
+    )
+    a.add_argument(
+        "--erasure",
+        metavar="FILE",
+        help="the erasure request the decision records: its records are left out of training",
     )
     a.add_argument("--json", action="store_true", help="print the execution record as JSON")
     _common(a)

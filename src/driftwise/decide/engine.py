@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import datetime
 
 from driftwise import __version__
 from driftwise.decide import criteria as c
 from driftwise.decide.context import ModelContext
+from driftwise.decide.counterfactual import counterfactuals
+from driftwise.decide.criteria.regulation import pack_approvals, pack_gates
+from driftwise.decide.labelplan import label_plan
+from driftwise.decide.schedule import schedule
 from driftwise.decide.types import (
     ACTIONS,
     Alternative,
@@ -93,7 +98,7 @@ def _headline(action: Action, facts: c.Facts) -> str:
     return what + (": " + ", ".join(parts) if parts else "") + "."
 
 
-def _approvals(action: Action, policy: Policy) -> tuple[str, ...]:
+def _approvals(action: Action, policy: Policy, facts: c.Facts) -> tuple[str, ...]:
     needs: list[str] = []
     if action in policy.approval_required:
         needs.append(f"the policy requires a person's approval before '{action}'")
@@ -101,7 +106,25 @@ def _approvals(action: Action, policy: Policy) -> tuple[str, ...]:
         needs.append(
             f"risk tier '{policy.risk_tier}': a person signs off '{action}' before it ships"
         )
+    needs += pack_approvals(action, facts, policy)
     return tuple(needs)
+
+
+def _rank(votes: list[c.Vote]) -> tuple[dict[Action, float], set[Action], list[Action]]:
+    """Vote totals, the ruled-out actions, and the ranking (ruled-out ones last)."""
+    scores: dict[Action, float] = dict.fromkeys(ACTIONS, 0.0)
+    for v in votes:
+        scores[v.action] += v.weight
+    ruled_out = {v.action for v in votes if v.hard and v.weight < 0}
+    if ruled_out >= set(ACTIONS):
+        ruled_out = set()
+    ranked = sorted(ACTIONS, key=lambda a: (a in ruled_out, -scores[a], ACTIONS.index(a)))
+    return scores, ruled_out, ranked
+
+
+def _action(evidence: tuple[Evidence, ...], policy: Policy, context: ModelContext | None) -> Action:
+    """Only the chosen action (what the counterfactuals need)."""
+    return _rank(tally(evidence, policy, context)[1])[2][0]
 
 
 def decide(
@@ -111,23 +134,20 @@ def decide(
     *,
     policy_source: str | None = None,
     context: ModelContext | None = None,
+    now: datetime | None = None,
 ) -> Decision:
     """Decide what to do about the model from the evidence under ``policy``.
 
     ``context`` (from the model registry) feeds the criteria on debt, budgets and rollback. An
     action with a hard vote against it (over budget, say) is ruled out: it ranks after every
     other action with a score of 0, and when it would otherwise have won, the hard vote is
-    among the reasons.
+    among the reasons. ``now`` (the time of the check) places the carbon-aware start of a
+    training action when the policy has an intensity profile; the same inputs and the same
+    ``now`` always give the same decision.
     """
     facts, votes = tally(evidence, policy, context)
-    scores: dict[Action, float] = dict.fromkeys(ACTIONS, 0.0)
-    for v in votes:
-        scores[v.action] += v.weight
-    ruled_out = {v.action for v in votes if v.hard and v.weight < 0}
-    if ruled_out >= set(ACTIONS):
-        ruled_out = set()
+    scores, ruled_out, ranked = _rank(votes)
     shares = _softmax({a: x for a, x in scores.items() if a not in ruled_out})
-    ranked = sorted(ACTIONS, key=lambda a: (a in ruled_out, -scores[a], ACTIONS.index(a)))
     chosen = ranked[0]
     runner_up = ranked[1]
     # Ruled-out actions that would have beaten the chosen one without their hard votes.
@@ -162,7 +182,11 @@ def decide(
         headline=_headline(chosen, facts),
         reasons=reasons,
         alternatives=alternatives,
-        approvals_required=_approvals(chosen, policy),
+        approvals_required=_approvals(chosen, policy, facts),
+        gates_required=pack_gates(chosen, facts, policy),
+        schedule=schedule(chosen, facts, policy, now=now),
+        label_plan=label_plan(chosen, facts, policy),
+        counterfactuals=counterfactuals(chosen, tuple(evidence), policy, summary, context, _action),
         evidence=tuple(evidence),
         summary=summary,
         policy=PolicyRef(name=policy.name, risk_tier=policy.risk_tier, source=policy_source),

@@ -16,6 +16,7 @@ False
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,9 +31,13 @@ __all__ = [
     "SCHEMA_VERSION",
     "Alternative",
     "CheckSummary",
+    "Counterfactual",
+    "LabelPlan",
     "Decision",
     "PolicyRef",
     "Reason",
+    "Schedule",
+    "SegmentNeed",
 ]
 
 #: 1.1 added ``execution`` (what ``driftwise act`` did) and ``context`` (from the model
@@ -69,6 +74,57 @@ class Alternative(_Frozen):
     rationale: str
 
 
+class Counterfactual(_Frozen):
+    """The nearest change of one kind that would flip the decision, and the action it gives."""
+
+    kind: Literal["labels", "risk_tier", "scope", "performance", "debt"]
+    action: Action
+    change: str  # "the new regime had 5,000 more labelled rows (6,825 instead of 1,825)"
+    text: str  # "retrain if the new regime had 5,000 more labelled rows (...)"
+
+
+Urgency = Literal["urgent", "soon", "relaxed"]
+
+
+class SegmentNeed(_Frozen):
+    """Labels to collect in one segment (``"all"``: across current traffic)."""
+
+    segment: str
+    have: int
+    more: int
+
+
+class LabelPlan(_Frozen):
+    """What to do next when evidence is thin: which labels to collect, and what would tip it."""
+
+    needs: tuple[SegmentNeed, ...]
+    detect_drop: float  # the drop in accuracy the sample is sized to detect
+    drop_source: str  # "label-free estimate" or "policy labels.detect_drop"
+    reference_accuracy: float | None
+    below: float | None  # accuracy under which the decision tips to an update
+    above: float | None  # accuracy over which it tips to no action
+    if_below: Action
+    text: str
+
+
+class Schedule(_Frozen):
+    """The proposed start of a training action and what waiting for it saves."""
+
+    urgency: Urgency
+    why: str
+    deadline_hours: float = Field(ge=0)
+    start_in_hours: float = Field(ge=0)
+    start_at: datetime
+    duration_hours: float = Field(gt=0)
+    duration_assumed: bool
+    intensity_now: float = Field(ge=0)  # g CO2e/kWh, average over a run starting now
+    intensity_at_start: float = Field(ge=0)
+    energy_kwh: float | None = None
+    saving_kg: float | None = None
+    saving_share: float
+    text: str
+
+
 class CheckSummary(_Frozen):
     """Sizes of what was compared."""
 
@@ -102,6 +158,12 @@ class Decision(_Frozen):
     reasons: tuple[Reason, ...]
     alternatives: tuple[Alternative, ...]
     approvals_required: tuple[str, ...] = ()
+    # Gates a challenger must pass, required by the policy's regulation packs ("gain",
+    # "forgetting", "fairness", "fairness:selection_rate"); `driftwise act` enforces them.
+    gates_required: tuple[str, ...] = ()
+    counterfactuals: tuple[Counterfactual, ...] = ()  # nearest changes that flip the action
+    schedule: Schedule | None = None  # when to start a training action (carbon-aware)
+    label_plan: LabelPlan | None = None  # which labels to collect (monitor, escalate)
     evidence: tuple[Evidence, ...]
     summary: CheckSummary
     policy: PolicyRef

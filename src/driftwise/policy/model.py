@@ -17,10 +17,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from driftwise.policy.packs import PackName
+
 __all__ = [
     "Action",
     "Budget",
     "BudgetPolicy",
+    "CarbonPolicy",
     "ConceptThresholds",
     "DebtPolicy",
     "EstimateThresholds",
@@ -33,6 +36,8 @@ __all__ = [
     "LabelThresholds",
     "PerformanceThresholds",
     "Policy",
+    "PccpEnvelope",
+    "RegulationPolicy",
     "RiskTier",
     "RollbackPolicy",
     "RunsPolicy",
@@ -126,6 +131,14 @@ class LabelThresholds(_Strict):
     representativeness_alpha: float = Field(
         0.05, gt=0, lt=1, description="level of the labelled-vs-all-current drift test"
     )
+    detect_drop: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="the drop in accuracy a label plan sizes the sample to detect (when no "
+        "label-free estimate of the drop is available)",
+    )
+    power: float = Field(0.8, gt=0, lt=1, description="the power a label plan is sized for")
 
 
 class MultivariateThresholds(_Strict):
@@ -391,6 +404,74 @@ class RollbackPolicy(_Strict):
     window_days: float = Field(30.0, gt=0, description="a promotion this recent may be rolled back")
 
 
+class PccpEnvelope(_Strict):
+    """What an FDA predetermined change control plan authorises (pack ``fda_pccp``).
+
+    >>> PccpEnvelope().actions
+    ('fine_tune',)
+    """
+
+    actions: tuple[Action, ...] = Field(
+        ("fine_tune",), description="kinds of change the plan's modification protocol covers"
+    )
+    max_performance_drop: float = Field(
+        0.05, ge=0, le=1, description="largest drop in the metric the plan anticipates"
+    )
+    features: tuple[str, ...] | None = Field(
+        None, description="inputs whose drift the plan anticipates (null: any)"
+    )
+    allow_schema_change: bool = Field(
+        False, description="whether the plan covers a change of the inputs' schema"
+    )
+
+
+class RegulationPolicy(_Strict):
+    """Regulation packs the policy includes (see docs/regulation.md), and their settings.
+
+    >>> RegulationPolicy(packs=("gdpr_erasure",)).packs
+    ('gdpr_erasure',)
+    """
+
+    packs: tuple[PackName, ...] = Field(
+        (), description="regulation packs whose rules apply to every decision"
+    )
+    pccp: PccpEnvelope = Field(default_factory=PccpEnvelope)
+
+
+class Deadlines(_Strict):
+    """The latest start of a training action after the decision, in hours, by urgency."""
+
+    urgent: float = Field(0.0, ge=0, description="complaints surged, a large drop, high stakes")
+    soon: float = Field(24.0, ge=0, description="the model degraded")
+    relaxed: float = Field(72.0, ge=0, description="drift or debt without degradation")
+
+
+class CarbonPolicy(_Strict):
+    """When to run a training job: the site's daily grid-intensity profile and the deadlines.
+
+    With a ``profile`` (24 hourly values, g CO2e/kWh, hour 0 first, in the site's local time at
+    ``utc_offset_hours``), a decided fine-tune or retrain gets a proposed start: the hour within
+    the deadline whose run would see the lowest average intensity. The deadline follows the
+    urgency of the decision (see docs/decision.md).
+
+    >>> CarbonPolicy().deadline_hours.soon
+    24.0
+    """
+
+    profile: tuple[float, ...] | None = Field(
+        None, description="24 hourly grid intensities, g CO2e/kWh (null: no scheduling)"
+    )
+    utc_offset_hours: float = Field(0.0, ge=-12, le=14, description="the profile's time zone")
+    deadline_hours: Deadlines = Field(default_factory=lambda: Deadlines())
+
+    @field_validator("profile")
+    @classmethod
+    def _day(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if value is not None and (len(value) != 24 or min(value) < 0):
+            raise ValueError(f"expected 24 non-negative hourly values, found {len(value)} values")
+        return value
+
+
 class Policy(_Strict):
     """How evidence turns into a decision. Later versions add budgets, packs and weights."""
 
@@ -414,6 +495,8 @@ class Policy(_Strict):
     budgets: BudgetPolicy = Field(default_factory=BudgetPolicy)
     debt: DebtPolicy = Field(default_factory=DebtPolicy)
     rollback: RollbackPolicy = Field(default_factory=RollbackPolicy)
+    regulation: RegulationPolicy = Field(default_factory=RegulationPolicy)
+    carbon: CarbonPolicy = Field(default_factory=CarbonPolicy)
     seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"

@@ -51,6 +51,12 @@ def _banner(d: Decision) -> str:
     approvals = (
         f"Needs approval from: <b>{who}</b>" if who else "No approval required by the policy."
     )
+    if d.gates_required:
+        approvals += " Gates required: <b>" + esc(", ".join(d.gates_required)) + "</b>."
+    if d.schedule is not None:
+        approvals += f" When: {esc(d.schedule.text)}"
+    if d.label_plan is not None:
+        approvals += f" Next: {esc(d.label_plan.text)}"
     pct = round(d.confidence * 100)
     return (
         f'<header class="banner {_ACTION_CLASS[d.action]}"><div class="inner">'
@@ -107,10 +113,14 @@ def _alternatives(d: Decision) -> str:
                 [str(i), name, f'<span class="score">{a.score:.3f}</span>{bar}', esc(a.rationale)],
             )
         )
+    flips = ""
+    if d.counterfactuals:
+        items = "".join(f"<li>{esc(c.text)}</li>" for c in d.counterfactuals)
+        flips = f"<h3>What would change the decision</h3><ul>{items}</ul>"
     return html_section(
         "alternatives",
         "Alternatives considered",
-        html_table(["#", "action", "score", "rationale"], rows, "alts", text=(3,)),
+        html_table(["#", "action", "score", "rationale"], rows, "alts", text=(3,)) + flips,
     )
 
 

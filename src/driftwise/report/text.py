@@ -50,6 +50,7 @@ from driftwise.report.text_model import (
 from driftwise.report.textkit import ascii_table, interval_text, wrap
 from driftwise.signals.types import (
     ConceptDrift,
+    ErasureRequest,
     EstimatedPerformance,
     Fairness,
     FeatureDrift,
@@ -269,6 +270,29 @@ def _context(decision: Decision) -> list[str]:
     return [f"Policy: {p.name} (risk tier {p.risk_tier})", f"Data: {ref} vs {cur}"]
 
 
+def _requirements(decision: Decision) -> list[str]:
+    lines = [
+        "Approvals required: " + ("; ".join(map(plain, decision.approvals_required)) or "none")
+    ]
+    if decision.gates_required:
+        lines.append("Gates required: " + ", ".join(decision.gates_required))
+    if decision.schedule is not None:
+        lines.append("When: " + decision.schedule.text)
+    if decision.label_plan is not None:
+        lines.append("Next: " + decision.label_plan.text)
+    if decision.counterfactuals:
+        lines.append(
+            "What would change it: " + "; ".join(c.text for c in decision.counterfactuals) + "."
+        )
+    for e in decision.evidence:
+        if isinstance(e, ErasureRequest):
+            lines.append(
+                f"Erasure request: {e.n_requested:,} keys in {e.source} (column {e.key!r}) match "
+                f"{e.n_reference_rows:,} reference rows and {e.n_current_rows:,} current rows."
+            )
+    return lines
+
+
 def render_text(decision: Decision, *, width: int = 100) -> str:
     """The terminal summary shown after ``driftwise check``.
 
@@ -298,7 +322,7 @@ def render_text(decision: Decision, *, width: int = 100) -> str:
         + [line for part in _context(decision) for line in wrap(part, width, "", "  ")],
         _reasons(decision, width),
         _alternatives(decision, width),
-        ["Approvals required: " + (", ".join(map(plain, decision.approvals_required)) or "none")],
+        [line for text in _requirements(decision) for line in wrap(text, width, "", "  ")],
         act_lines(decision.execution, width),
         context_lines(decision.context, width),
         _drift(decision, width),

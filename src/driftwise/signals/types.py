@@ -24,6 +24,7 @@ __all__ = [
     "ConceptDrift",
     "Distribution",
     "EstimatedPerformance",
+    "ErasureRequest",
     "Evidence",
     "Fairness",
     "FeatureContribution",
@@ -370,6 +371,21 @@ class NotTested(_Frozen):
     reason: str
 
 
+class ErasureRequest(_Frozen):
+    """Records whose data must be erased (GDPR Article 17), matched against the data by a key.
+
+    Only counts are kept: the keys themselves stay in the request file.
+    """
+
+    kind: Literal["erasure"] = "erasure"
+    id: str = "erasure"
+    key: str  # the column the request's keys are matched on
+    source: str  # the request file
+    n_requested: int
+    n_reference_rows: int  # reference rows (training data of the champion) under the request
+    n_current_rows: int
+
+
 Evidence = Annotated[
     FeatureDrift
     | Performance
@@ -384,6 +400,7 @@ Evidence = Annotated[
     | TextDrift
     | FeedbackRate
     | Fairness
-    | PerformanceTimeline,
+    | PerformanceTimeline
+    | ErasureRequest,
     Field(discriminator="kind"),
 ]

@@ -25,6 +25,7 @@ from driftwise.decide.criteria.drift import drift_votes
 from driftwise.decide.criteria.feedback import feedback_votes
 from driftwise.decide.criteria.labels import label_votes
 from driftwise.decide.criteria.performance import performance_votes
+from driftwise.decide.criteria.regulation import erasure_votes, regulation_votes
 from driftwise.decide.criteria.risk import fairness_votes, risk_votes
 from driftwise.decide.criteria.rollback import rollback_votes
 from driftwise.decide.criteria.scope import concept_votes, scope_votes
@@ -41,11 +42,13 @@ __all__ = [
     "concept_votes",
     "debt_votes",
     "drift_votes",
+    "erasure_votes",
     "facts_from",
     "fairness_votes",
     "feedback_votes",
     "label_votes",
     "performance_votes",
+    "regulation_votes",
     "risk_votes",
     "rollback_votes",
     "scope_votes",
@@ -66,4 +69,6 @@ CRITERIA: tuple[Criterion, ...] = (
     debt_votes,
     rollback_votes,
     budget_votes,
+    erasure_votes,
+    regulation_votes,
 )

@@ -16,6 +16,7 @@ from driftwise.decide.context import ModelContext
 from driftwise.policy.model import Action, Policy
 from driftwise.signals.types import (
     ConceptDrift,
+    ErasureRequest,
     EstimatedPerformance,
     Evidence,
     Fairness,
@@ -74,6 +75,7 @@ class Facts:
     feedback: tuple[FeedbackRate, ...] = ()
     fairness: tuple[Fairness, ...] = ()
     context: ModelContext | None = None  # from the model registry, when the check had one
+    erasure: ErasureRequest | None = None
 
     @property
     def estimated_only(self) -> bool:
@@ -141,4 +143,5 @@ def facts_from(
         feedback=_all(evidence, FeedbackRate),
         fairness=_all(evidence, Fairness),
         context=context,
+        erasure=_first(evidence, ErasureRequest),
     )
