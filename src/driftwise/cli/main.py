@@ -109,6 +109,64 @@ def _cmd_policy_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from driftwise.api import resolve_policy
+    from driftwise.cli.models import parse_params
+    from driftwise.data import read_table
+    from driftwise.replay import STRATEGIES, format_replay, replay, split_batches
+    from driftwise.report.svg_replay import replay_chart
+
+    if len(args.data) == 1:
+        frame = read_table(args.data[0], name=args.data[0])
+        batches = split_batches(
+            frame, every=args.every, by=args.by, freq=args.freq, name=args.data[0]
+        )
+    else:
+        if args.every is not None or args.by is not None:
+            raise DriftwiseError.for_field(
+                "--every/--by",
+                where="replay",
+                found=f"{len(args.data)} files",
+                expected="one file to cut into batches (several files are the batches)",
+            )
+        batches = [(Path(f).stem, read_table(f, name=f)) for f in args.data]
+    policy, source = resolve_policy(args.policy)
+    result = replay(
+        batches,
+        target=args.target,
+        policy=policy,
+        policy_name=source or policy.name,
+        adapter=args.adapter,
+        params=parse_params(args.param, where="replay"),
+        warmup=args.warmup,
+        period=args.period,
+        segments=args.segment or (),
+        sensitive=args.sensitive or (),
+        strategies=args.strategy or STRATEGIES,
+        progress=_progress if args.progress else None,
+    )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print(format_replay(result))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "replay.json").write_text(result.model_dump_json(indent=2) + "\n")
+        rows = [
+            {"strategy": s.name, **step.model_dump()} for s in result.strategies for step in s.steps
+        ]
+        import pandas as pd
+
+        pd.DataFrame(rows).to_csv(out / "replay.csv", index=False)
+        (out / "replay.svg").write_text(replay_chart(result) + "\n")
+        if not args.json:
+            print(f"replay: {out / 'replay.json'}, {out / 'replay.csv'}, {out / 'replay.svg'}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``driftwise`` command."""
     parser = argparse.ArgumentParser(
@@ -225,6 +283,43 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("file", nargs="?", help="where to write it (default: standard output)")
     pi.add_argument("--force", action="store_true", help="overwrite an existing file")
     pi.set_defaults(func=_cmd_policy_init)
+
+    rp = sub.add_parser(
+        "replay",
+        formatter_class=_FORMATTER,
+        help="replay a policy over past batches, next to fixed update strategies",
+        description=(
+            "Replay the policy over a historical sequence of batches: each batch is served by "
+            "the model in service (its accuracy recorded), then driftwise checks, decides and "
+            "acts; the same batches go through fixed strategies (never update, always "
+            "fine-tune, retrain on every drift alarm, periodic retrain). Prints accuracy, "
+            "updates, training time, energy and emissions per strategy."
+        ),
+    )
+    rp.add_argument(
+        "data", nargs="+", help="the batches in time order (CSV or Parquet), or one file to cut"
+    )
+    rp.add_argument("--target", metavar="COL", required=True, help="the label column")
+    rp.add_argument("--every", metavar="N", type=int, help="cut one file every N rows")
+    rp.add_argument("--by", metavar="COL", help="cut one file by period of this date column")
+    rp.add_argument("--freq", default="M", help="the period for --by (pandas: M, W, Q; default M)")
+    rp.add_argument("--policy", metavar="FILE", help="policy file (default: built-in policy)")
+    rp.add_argument("--adapter", default="sklearn", help="training adapter (default sklearn)")
+    rp.add_argument("--param", metavar="KEY=VALUE", action="append", help="adapter parameter")
+    rp.add_argument("--warmup", type=int, default=1, help="batches the first model learns from")
+    rp.add_argument("--period", type=int, default=4, help="batches between periodic retrains")
+    rp.add_argument("--segment", metavar="COL", action="append", help="segment key (repeatable)")
+    rp.add_argument("--sensitive", metavar="COL", action="append", help="sensitive attribute")
+    rp.add_argument("--strategy", action="append", help="only these strategies (repeatable)")
+    rp.add_argument("--out", metavar="DIR", help="write replay.json, replay.csv and replay.svg")
+    rp.add_argument("--json", action="store_true", help="print the result as JSON")
+    rp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=sys.stderr.isatty(),
+        help="show progress on stderr (default: when stderr is a terminal)",
+    )
+    rp.set_defaults(func=_cmd_replay)
 
     from driftwise.cli.models import add_model_commands
 

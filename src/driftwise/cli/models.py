@@ -16,7 +16,7 @@ from typing import Any
 
 from driftwise.errors import DriftwiseError
 
-__all__ = ["add_model_commands"]
+__all__ = ["add_model_commands", "parse_params"]
 
 EXIT_OK = 0
 EXIT_NOT_DONE = 3
@@ -50,7 +50,8 @@ def _registry(args: argparse.Namespace, *, create: bool = False) -> Any:
     return Registry(args.registry)
 
 
-def _parse_params(pairs: list[str] | None) -> dict[str, Any]:
+def parse_params(pairs: list[str] | None, *, where: str = "train") -> dict[str, Any]:
+    """``KEY=VALUE`` pairs as a mapping, each value read as YAML (numbers, lists, text)."""
     import yaml
 
     out: dict[str, Any] = {}
@@ -58,7 +59,7 @@ def _parse_params(pairs: list[str] | None) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise DriftwiseError.for_field(
-                "--param", where="train", found=repr(pair), expected="KEY=VALUE"
+                "--param", where=where, found=repr(pair), expected="KEY=VALUE"
             )
         out[key] = yaml.safe_load(value)
     return out
@@ -77,7 +78,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             target=args.target,
             adapter=args.adapter,
             features=args.feature or None,
-            params=_parse_params(args.param),
+            params=parse_params(args.param),
             policy=args.policy,
             actor=_actor(args),
             promote=args.promote,
