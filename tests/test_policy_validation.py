@@ -24,12 +24,7 @@ def test_defaults() -> None:
     assert (v.max_reference_drop, v.fairness_tolerance, v.min_group_rows) == (0.02, 0.05, 30)
     assert v.fairness_metrics == ("accuracy", "true_positive_rate")
     assert (v.base_bias_max_disparity, v.check_base_bias) == (0.10, True)
-    assert (r.country_iso_code, r.region, r.measure_power_secs, r.max_duration_s) == (
-        "USA",
-        None,
-        1.0,
-        None,
-    )
+    assert (r.country_iso_code, r.region, r.measure_power_secs) == ("USA", None, 1.0)
 
 
 def test_every_field_is_documented() -> None:
@@ -49,7 +44,7 @@ def test_yaml_with_both_sections_loads(tmp_path: Path) -> None:
         "  check_base_bias: false\n"
         "runs:\n"
         "  country_iso_code: FRA\n"
-        "  max_duration_s: 600\n",
+        "  measure_power_secs: 0.5\n",
     )
     pol = load_policy(p)
     assert pol.validation.holdout_share == 0.25
@@ -57,7 +52,7 @@ def test_yaml_with_both_sections_loads(tmp_path: Path) -> None:
     assert pol.validation.fairness_tolerance == 0.03
     assert pol.validation.check_base_bias is False
     assert pol.validation.resamples == 1000  # untouched default
-    assert (pol.runs.country_iso_code, pol.runs.max_duration_s) == ("FRA", 600.0)
+    assert (pol.runs.country_iso_code, pol.runs.measure_power_secs) == ("FRA", 0.5)
 
 
 def test_misspelled_key_is_named(tmp_path: Path) -> None:
@@ -85,7 +80,6 @@ def test_misspelled_key_is_named(tmp_path: Path) -> None:
             "validation:\n  fairness_metrics: [recall]\n",
             "field 'validation.fairness_metrics.0': found 'recall'; ",
         ),
-        ("runs:\n  max_duration_s: 0\n", "field 'runs.max_duration_s': found 0; "),
         ("runs:\n  measure_power_secs: -1\n", "field 'runs.measure_power_secs': found -1; "),
     ],
 )

@@ -182,12 +182,7 @@ def _attempt(policy: Policy, work: Callable[[], Any]) -> tuple[Any | None, dict[
 def _timed(policy: Policy, work: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
     from driftwise.costs.measure import measure
 
-    rp = policy.runs
-    with measure(
-        country_iso_code=rp.country_iso_code,
-        region=rp.region,
-        measure_power_secs=rp.measure_power_secs,
-    ) as meter:
+    with measure(**policy.runs.meter()) as meter:
         out = work()
     m = meter.result
     return out, {

@@ -391,12 +391,7 @@ def _train_and_gate(
     )
     try:
         say(f"run {run.run_id[:8]}: {method} ({n_rows} rows)")
-        rp = policy.runs
-        with measure(
-            country_iso_code=rp.country_iso_code,
-            region=rp.region,
-            measure_power_secs=rp.measure_power_secs,
-        ) as meter:
+        with measure(**policy.runs.meter()) as meter:
             if todo == "fine_tune":
                 challenger = adapter.fine_tune(model, cur_train, replay=replay)
             else:

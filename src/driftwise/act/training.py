@@ -89,12 +89,7 @@ def train_initial(
     )
     try:
         say(f"training a {adapter} model on {rows} labelled rows of {data}")
-        rp = pol.runs
-        with measure(
-            country_iso_code=rp.country_iso_code,
-            region=rp.region,
-            measure_power_secs=rp.measure_power_secs,
-        ) as meter:
+        with measure(**pol.runs.meter()) as meter:
             model = model_adapter.fit(frame)
         m = meter.result
         version = registry.register(

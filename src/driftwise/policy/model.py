@@ -13,7 +13,7 @@ default.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -327,9 +327,18 @@ class RunsPolicy(_Strict):
     measure_power_secs: float = Field(
         1.0, gt=0, description="seconds between CodeCarbon's power readings"
     )
-    max_duration_s: float | None = Field(
-        None, gt=0, description="longest a training run may take; None: no limit"
-    )
+
+    def meter(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`driftwise.costs.measure.measure` for a run.
+
+        >>> RunsPolicy().meter()["country_iso_code"]
+        'USA'
+        """
+        return {
+            "country_iso_code": self.country_iso_code,
+            "region": self.region,
+            "measure_power_secs": self.measure_power_secs,
+        }
 
     @field_validator("country_iso_code")
     @classmethod
