@@ -101,6 +101,12 @@ def _flagged(decision: Decision) -> list[tuple[str, str]]:
     return [(e.key, e.value) for e in decision.evidence if e.kind == "segment_drift" and e.degraded]
 
 
+def _is_localized(decision: Decision) -> bool:
+    return any(
+        e.kind == "scope" and getattr(e, "verdict", "") == "localized" for e in decision.evidence
+    )
+
+
 def unaffected(frame: pd.DataFrame | None, decision: Decision) -> pd.DataFrame | None:
     """The rows of ``frame`` outside the segments the change is confined to; ``None`` after a
     global change (the old regime is gone everywhere) or when nothing is left.
@@ -360,7 +366,9 @@ def _train_and_gate(
         n_rows = len(cur_train) + (
             0 if replay is None else round(adapter_replay_share(adapter) * len(cur_train))
         )
-    elif replay is None:
+    elif replay is None or not _is_localized(decision):
+        # Outside a localized change the old regime's labels are stale: a retrain learns from
+        # the new-regime rows only.
         train_rows, method = cur_train, "retrain from scratch on the new-regime rows"
         n_rows = len(cur_train)
     else:
