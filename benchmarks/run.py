@@ -1,5 +1,6 @@
 """``make bench``: driftwise against scipy and Evidently on the same saved data, then the
-statistical validation (``benchmarks/validate.py``).
+statistical validation (``benchmarks/validate.py``), then the decision-quality suite at full
+size (``benchmarks/quality.py``).
 
 Every run of every tool is its own process reading the same Parquet files (``tools.py``);
 Evidently runs in its own environment (``peers.py``, made on first use). Reported per case: the
@@ -213,6 +214,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-validation", action="store_true")
     parser.add_argument("--skip-comparison", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument(
         "--no-publish", action="store_true", help="do not update docs/benchmarks.md"
     )
@@ -234,6 +236,10 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks import validate
 
         validate.main(["--no-publish"] if args.no_publish else [])
+    if not args.skip_quality:
+        from benchmarks import quality
+
+        quality.main(["--no-publish"] if args.no_publish else [])
     publish.progress(f"make bench: {(time.perf_counter() - started) / 60:.1f} min in all")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from driftwise.data import describe_source, read_table, validate_pair
 from driftwise.decide.context import ModelContext
 from driftwise.decide.engine import decide
-from driftwise.decide.types import CheckSummary, Decision
+from driftwise.decide.types import CheckSummary, Decision, ProbeOutcome
 from driftwise.errors import DriftwiseError
 from driftwise.policy import Policy, default_policy, load_policy
 from driftwise.schema import SchemaOverrides, infer_schema, load_config
@@ -142,9 +142,12 @@ def check(
         prediction=schema.prediction,
         segments=schema.segments,
     )
-    context = None
+    context: ModelContext | None = None
+    probes: tuple[ProbeOutcome, ...] = ()
     if registry is not None:
-        context = _context(registry, evidence, cur_raw, schema.target, pol, n_labelled, len(ref))
+        context, probes = _context(
+            registry, evidence, cur_raw, ref_raw, schema.target, pol, schema.sensitive
+        )
     return decide(
         evidence,
         pol,
@@ -152,6 +155,7 @@ def check(
         policy_source=pol_source,
         context=context,
         now=datetime.now(UTC),
+        probes=probes,
     )
 
 
@@ -159,28 +163,20 @@ def _context(
     registry: Any,
     evidence: tuple[Any, ...],
     current: Any,
+    reference: Any,
     target: str | None,
     policy: Policy,
-    n_labelled: int,
-    n_reference: int,
-) -> ModelContext:
-    """The model's context from the registry (see :mod:`driftwise.act.context`).
+    sensitive: Sequence[str],
+) -> tuple[ModelContext, tuple[ProbeOutcome, ...]]:
+    """The model's context from the registry (see :mod:`driftwise.act.context`), and the probes
+    of a fine-tune and a retrain of its champion (:mod:`driftwise.act.probe`).
 
     The planned rows are those ``driftwise act`` would train on: the labelled current rows
-    outside the held-out share; a retrain after a change that is not global also trains on the
-    reference rows (outside the held-out share).
+    outside the held-out share; a retrain after a localized change also trains on the reference
+    rows (outside the held-out share).
     """
-    from driftwise.act.context import gather_context
     from driftwise.registry import Registry
 
-    keep = 1.0 - policy.validation.holdout_share
-    n_current = round(n_labelled * keep)
-    is_global = any(getattr(e, "verdict", None) == "global" for e in evidence)
-    rows = {
-        "fine_tune": n_current,
-        "retrain": n_current if is_global else n_current + round(n_reference * keep),
-    }
-    labelled = current if target else None
     if isinstance(registry, (str, Path)):
         if not (Path(registry) / "registry.sqlite3").is_file():
             raise DriftwiseError.for_field(
@@ -190,12 +186,51 @@ def _context(
                 expected="a folder made by `driftwise train`",
             )
         with Registry(registry) as reg:
-            return gather_context(
-                reg, current=labelled, rows=rows, budgets=policy.budgets, seed=policy.seed
-            )
-    return gather_context(
+            return _from_registry(reg, evidence, current, reference, target, policy, sensitive)
+    return _from_registry(registry, evidence, current, reference, target, policy, sensitive)
+
+
+def _from_registry(
+    registry: Any,
+    evidence: tuple[Any, ...],
+    current: Any,
+    reference: Any,
+    target: str | None,
+    policy: Policy,
+    sensitive: Sequence[str],
+) -> tuple[ModelContext, tuple[ProbeOutcome, ...]]:
+    from driftwise.act.context import gather_context, load_version
+    from driftwise.act.probe import run_probes
+
+    keep = 1.0 - policy.validation.holdout_share
+    n_labelled = int(current[target].notna().sum()) if target in current.columns else 0
+    n_current = round(n_labelled * keep)
+    localized = any(getattr(e, "verdict", None) == "localized" for e in evidence)
+    rows = {
+        "fine_tune": n_current,
+        "retrain": n_current + round(len(reference) * keep) if localized else n_current,
+    }
+    labelled = current if target else None
+    context = gather_context(
         registry, current=labelled, rows=rows, budgets=policy.budgets, seed=policy.seed
     )
+    champion = registry.champion()
+    if champion is None or not target or not policy.utility.probes:
+        return context, ()
+    bound = load_version(registry, champion)
+    if bound.adapter.target != target:
+        return context, ()
+    probes = run_probes(
+        bound.adapter,
+        bound.model,
+        current,
+        reference,
+        evidence,
+        policy,
+        sensitive=sensitive,
+        max_rows=policy.utility.probe_rows,
+    )
+    return context, probes
 
 
 def read_erasure(request: Any, data: Any) -> tuple[str, set[str], str]:

@@ -38,8 +38,10 @@ from driftwise.decide.types import (
     CheckSummary,
     Decision,
     PolicyRef,
+    ProbeOutcome,
     Reason,
 )
+from driftwise.decide.utility import reconcile, scorecards
 from driftwise.policy.model import Action, Policy
 from driftwise.signals.types import Evidence
 
@@ -122,9 +124,23 @@ def _rank(votes: list[c.Vote]) -> tuple[dict[Action, float], set[Action], list[A
     return scores, ruled_out, ranked
 
 
-def _action(evidence: tuple[Evidence, ...], policy: Policy, context: ModelContext | None) -> Action:
+def _close(scores: dict[Action, float]) -> bool:
+    """Whether the vote between a fine-tune and a retrain was within one unit of weight."""
+    return abs(scores["fine_tune"] - scores["retrain"]) < 1.0
+
+
+def _action(
+    evidence: tuple[Evidence, ...],
+    policy: Policy,
+    context: ModelContext | None,
+    probes: tuple[ProbeOutcome, ...] = (),
+) -> Action:
     """Only the chosen action (what the counterfactuals need)."""
-    return _rank(tally(evidence, policy, context)[1])[2][0]
+    scores, ruled_out, ranked = _rank(tally(evidence, policy, context)[1])
+    if not probes:
+        return ranked[0]
+    cards = scorecards(probes, policy, context)
+    return reconcile(ranked[0], cards, ruled_out, probes, _close(scores))[0]
 
 
 def decide(
@@ -135,6 +151,7 @@ def decide(
     policy_source: str | None = None,
     context: ModelContext | None = None,
     now: datetime | None = None,
+    probes: tuple[ProbeOutcome, ...] = (),
 ) -> Decision:
     """Decide what to do about the model from the evidence under ``policy``.
 
@@ -149,6 +166,11 @@ def decide(
     scores, ruled_out, ranked = _rank(votes)
     shares = _softmax({a: x for a, x in scores.items() if a not in ruled_out})
     chosen = ranked[0]
+    cards = scorecards(probes, policy, context) if probes else ()
+    settled: str | None = None
+    if cards:
+        chosen, settled = reconcile(chosen, cards, ruled_out, probes, _close(scores))
+        ranked = [chosen, *(a for a in ranked if a != chosen)]
     runner_up = ranked[1]
     # Ruled-out actions that would have beaten the chosen one without their hard votes.
     soft = dict.fromkeys(ACTIONS, 0.0)
@@ -167,6 +189,8 @@ def decide(
                 order.append(v.text)
             by_text[v.text].update(v.evidence)
     reasons = tuple(Reason(text=t, evidence=tuple(sorted(by_text[t]))) for t in order)
+    if settled is not None:
+        reasons = (Reason(text=settled, evidence=("probes",)), *reasons)
     alternatives = tuple(
         Alternative(
             action=a,
@@ -186,7 +210,16 @@ def decide(
         gates_required=pack_gates(chosen, facts, policy),
         schedule=schedule(chosen, facts, policy, now=now),
         label_plan=label_plan(chosen, facts, policy),
-        counterfactuals=counterfactuals(chosen, tuple(evidence), policy, summary, context, _action),
+        probes=probes,
+        scorecards=cards,
+        counterfactuals=counterfactuals(
+            chosen,
+            tuple(evidence),
+            policy,
+            summary,
+            context,
+            lambda ev, pol, ctx: _action(ev, pol, ctx, probes),
+        ),
         evidence=tuple(evidence),
         summary=summary,
         policy=PolicyRef(name=policy.name, risk_tier=policy.risk_tier, source=policy_source),

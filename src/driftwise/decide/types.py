@@ -33,10 +33,12 @@ __all__ = [
     "CheckSummary",
     "Counterfactual",
     "LabelPlan",
+    "ProbeOutcome",
     "Decision",
     "PolicyRef",
     "Reason",
     "Schedule",
+    "Scorecard",
     "SegmentNeed",
 ]
 
@@ -125,6 +127,36 @@ class Schedule(_Frozen):
     text: str
 
 
+class ProbeOutcome(_Frozen):
+    """A quick trial of one update on part of the labelled current rows, against the champion.
+
+    Points of accuracy (challenger minus champion): on held-out new-regime rows with a paired
+    bootstrap interval (``freshness``), on held-out old-regime rows where it still holds
+    (``fidelity``), and the growth of the largest between-group accuracy gap (``social``).
+    """
+
+    action: Literal["fine_tune", "retrain"]
+    n_train: int
+    n_holdout: int
+    freshness: float
+    freshness_low: float
+    freshness_high: float
+    fidelity: float | None = None
+    social: float | None = None
+
+
+class Scorecard(_Frozen):
+    """An alternative scored on the four axes (money) and its utility (their weighted sum)."""
+
+    action: Action
+    freshness: float
+    fidelity: float
+    cost: float
+    social_responsibility: float
+    utility: float
+    credible: bool  # an update whose gain on the new regime is beyond noise (or keeping)
+
+
 class CheckSummary(_Frozen):
     """Sizes of what was compared."""
 
@@ -164,6 +196,8 @@ class Decision(_Frozen):
     counterfactuals: tuple[Counterfactual, ...] = ()  # nearest changes that flip the action
     schedule: Schedule | None = None  # when to start a training action (carbon-aware)
     label_plan: LabelPlan | None = None  # which labels to collect (monitor, escalate)
+    probes: tuple[ProbeOutcome, ...] = ()  # quick trials of each update (with a model)
+    scorecards: tuple[Scorecard, ...] = ()  # the four axes and the utility, per alternative
     evidence: tuple[Evidence, ...]
     summary: CheckSummary
     policy: PolicyRef

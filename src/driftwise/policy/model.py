@@ -42,7 +42,9 @@ __all__ = [
     "RollbackPolicy",
     "RunsPolicy",
     "ScopeThresholds",
+    "UtilityPolicy",
     "ValidationPolicy",
+    "Weights",
     "default_policy",
 ]
 
@@ -481,6 +483,45 @@ class CarbonPolicy(_Strict):
         return value
 
 
+class Weights(_Strict):
+    """Weights on the four axes every alternative is scored on.
+
+    >>> Weights().social_responsibility
+    1.0
+    """
+
+    freshness: float = Field(1.0, ge=0, description="accuracy on the new regime")
+    fidelity: float = Field(1.0, ge=0, description="accuracy kept on the old regime")
+    cost: float = Field(1.0, ge=0, description="money, energy and people's time spent")
+    social_responsibility: float = Field(
+        1.0, ge=0, description="fairness between groups, compliance"
+    )
+
+
+class UtilityPolicy(_Strict):
+    """What outcomes are worth: the value of accuracy and the price of unfairness and of a
+    person's time, weighted on the four axes (see docs/quality.md).
+
+    >>> UtilityPolicy().value_per_point
+    100.0
+    """
+
+    value_per_point: float = Field(
+        100.0, ge=0, description="money one point of accuracy (1%) is worth until the next check"
+    )
+    unfairness_per_point: float = Field(
+        100.0, ge=0, description="money one point of growth of a between-group gap costs"
+    )
+    review_cost: float = Field(
+        50.0, ge=0, description="money a person's review costs (escalate, approvals)"
+    )
+    weights: Weights = Field(default_factory=Weights)
+    probes: bool = Field(
+        True, description="with a registry, probe a fine-tune and a retrain of the champion"
+    )
+    probe_rows: int = Field(5000, ge=100, description="most labelled rows a probe trains on")
+
+
 class Policy(_Strict):
     """How evidence turns into a decision. Later versions add budgets, packs and weights."""
 
@@ -506,6 +547,7 @@ class Policy(_Strict):
     rollback: RollbackPolicy = Field(default_factory=RollbackPolicy)
     regulation: RegulationPolicy = Field(default_factory=RegulationPolicy)
     carbon: CarbonPolicy = Field(default_factory=CarbonPolicy)
+    utility: UtilityPolicy = Field(default_factory=UtilityPolicy)
     seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"

@@ -38,7 +38,7 @@ from driftwise.report.htmlkit import (
     names_html,
     yes_no_html,
 )
-from driftwise.report.sections_act import context_section, execution_section
+from driftwise.report.sections_act import context_section, execution_section, utility_section
 from driftwise.report.sections_data import multivariate_section, schema_section, text_section
 from driftwise.report.sections_fairness import fairness_section, feedback_section
 from driftwise.report.sections_features import MAX_FEATURE_CHARTS, drift_section, features_section
@@ -245,6 +245,7 @@ def rendered_sections(decision: Decision, ids: ElementIds) -> list[tuple[str, st
     """
     parts = [
         ("execution", "Carried out", execution_section(decision)),
+        ("utility", "Utility", utility_section(decision)),
         ("context", "Context", context_section(decision)),
         ("scope", "Scope", _scope(decision, ids)),
         ("performance", "Performance", _performance(decision, ids)),

@@ -6,6 +6,8 @@ Both blocks are absent unless the decision carries them: ``context`` comes from
 
 from __future__ import annotations
 
+from typing import Any
+
 from driftwise.act.record import Execution
 from driftwise.costs.estimate import CostEstimate
 from driftwise.decide.context import ModelContext
@@ -14,6 +16,8 @@ from driftwise.report.htmlkit import esc, facts, html_section, html_table
 from driftwise.report.textkit import ascii_table, wrap
 
 __all__ = [
+    "utility_lines",
+    "utility_section",
     "act_lines",
     "context_facts",
     "context_lines",
@@ -215,3 +219,69 @@ def execution_section(decision: Decision) -> str:
     ]
     table = html_table(["gate", "result", "why"], gates, text=(2,)) if gates else ""
     return html_section("execution", "Carried out", f"<p>{esc(e.text)}</p>{facts(items)}{table}")
+
+
+def _card_rows(decision: Decision) -> list[list[str]]:
+    probes: dict[str, Any] = {p.action: p for p in decision.probes}
+    rows = []
+    for c in sorted(decision.scorecards, key=lambda c: -c.utility):
+        p = probes.get(c.action)
+        gain = (
+            "-"
+            if p is None
+            else f"{p.freshness:+.2f} [{p.freshness_low:+.2f}, {p.freshness_high:+.2f}]"
+        )
+        rows.append(
+            [
+                c.action,
+                gain,
+                f"{c.freshness:,.0f}",
+                f"{c.fidelity:,.0f}",
+                f"{c.social_responsibility:,.0f}",
+                f"{c.cost:,.2f}",
+                f"{c.utility:,.0f}",
+                "yes" if c.credible else "no",
+            ]
+        )
+    return rows
+
+
+_CARD_HEAD = [
+    "action",
+    "gain, points [95%]",
+    "freshness",
+    "fidelity",
+    "social",
+    "cost",
+    "utility",
+    "credible",
+]
+
+
+def utility_lines(decision: Decision, width: int) -> list[str]:
+    """The "Expected utility" block: probes and the four-axis scorecards (empty without)."""
+    if not decision.scorecards:
+        return []
+    n = decision.probes[0].n_train if decision.probes else 0
+    lines = wrap(
+        f"Expected utility (probes trained on {n:,} labelled current rows, scored on the rest; "
+        "money, weighted by the policy):",
+        width,
+        "",
+        "  ",
+    )
+    return lines + ascii_table(_CARD_HEAD, _card_rows(decision), right=[2, 3, 4, 5, 6], width=width)
+
+
+def utility_section(decision: Decision) -> str:
+    """The HTML "Expected utility" section, or ``""`` without probes."""
+    if not decision.scorecards:
+        return ""
+    rows = [("", [esc(x) for x in r]) for r in _card_rows(decision)]
+    return html_section(
+        "utility",
+        "Expected utility",
+        "<p>Each update was probed on part of the labelled current rows and scored on the rest; "
+        "the four axes are in money, weighted by the policy.</p>"
+        + html_table(_CARD_HEAD, rows, "cards"),
+    )

@@ -33,7 +33,7 @@ from driftwise.report.format import (
     plain,
     threshold_calibrated,
 )
-from driftwise.report.sections_act import act_lines, context_lines
+from driftwise.report.sections_act import act_lines, context_lines, utility_lines
 from driftwise.report.text_data import (
     feedback_lines,
     label_detail_lines,
@@ -324,6 +324,7 @@ def render_text(decision: Decision, *, width: int = 100) -> str:
         _alternatives(decision, width),
         [line for text in _requirements(decision) for line in wrap(text, width, "", "  ")],
         act_lines(decision.execution, width),
+        utility_lines(decision, width),
         context_lines(decision.context, width),
         _drift(decision, width),
         multivariate_lines([e for e in ev if isinstance(e, MultivariateDrift)], width),

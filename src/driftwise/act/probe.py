@@ -1,0 +1,112 @@
+"""Probes: a quick fine-tune and a quick retrain on part of the labelled current rows, scored
+on the rest, before deciding.
+
+The labelled current rows are split (``validation.holdout_share``, seeded); at most
+``max_rows`` of the training part are used. Old-regime rows are chosen as ``driftwise act``
+chooses them (the rows outside the segments a localized change is confined to; none after a
+global change; all of the reference otherwise): a fine-tune replays them, a retrain after a
+localized change learns from them too, and there their held-out part measures what an update
+keeps of the old regime (elsewhere the old labels are stale: no fidelity is measured).
+See :mod:`driftwise.decide.utility` for how the outcomes are weighed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from driftwise.act.execute import split_holdout
+from driftwise.decide.types import ProbeOutcome
+from driftwise.policy.model import Policy
+from driftwise.signals.types import Evidence, Scope
+
+__all__ = ["MIN_PROBE_ROWS", "run_probes"]
+
+#: Fewest labelled current rows for probes (each side of the split needs some).
+MIN_PROBE_ROWS = 100
+
+
+def _old_rows(reference: pd.DataFrame | None, evidence: Sequence[Evidence]) -> tuple[Any, bool]:
+    scope = next((e for e in evidence if isinstance(e, Scope)), None)
+    if reference is None or (scope is not None and scope.verdict == "global"):
+        return None, False
+    if scope is not None and scope.verdict == "localized" and scope.drifted_segments:
+        keep = np.ones(len(reference), dtype=bool)
+        for seg in scope.drifted_segments:
+            key, _, value = seg.partition("=")
+            if key in reference.columns:
+                keep &= reference[key].astype(str).to_numpy() != value
+        return (reference[keep] if keep.any() else None), True
+    return reference, False
+
+
+def _gap(adapter: Any, model: Any, frame: pd.DataFrame, column: str) -> float:
+    hit = pd.Series(adapter.predict(model, frame) == frame[adapter.target].to_numpy())
+    by = hit.groupby(frame[column].astype(str).to_numpy()).mean()
+    return float(by.max() - by.min()) if len(by) > 1 else 0.0
+
+
+def run_probes(
+    adapter: Any,
+    model: Any,
+    current: pd.DataFrame,
+    reference: pd.DataFrame | None,
+    evidence: Sequence[Evidence],
+    policy: Policy,
+    *,
+    sensitive: Sequence[str] = (),
+    max_rows: int = 5000,
+) -> tuple[ProbeOutcome, ...]:
+    """Probe a fine-tune and a retrain (``()`` when too few labelled current rows)."""
+    from driftwise.act.validate import validate
+
+    target = adapter.target
+    if target not in current.columns:
+        return ()
+    seed, share = policy.seed, policy.validation.holdout_share
+    cur_train, cur_hold = split_holdout(current, target, share, seed)
+    if len(cur_train) + len(cur_hold) < MIN_PROBE_ROWS or len(cur_hold) < 30:
+        return ()
+    cur_train = cur_train.iloc[:max_rows]
+    old, localized = _old_rows(reference, evidence)
+    old_train = old_hold = None
+    if old is not None and target in old.columns:
+        old_train, old_hold = split_holdout(old, target, share, seed)
+        old_train = old_train.iloc[:max_rows]
+    challengers = {"fine_tune": adapter.fine_tune(model, cur_train, replay=old_train)}
+    if localized and old_train is not None:
+        challengers["retrain"] = adapter.fit(pd.concat([cur_train, old_train], ignore_index=True))
+    else:
+        challengers["retrain"] = adapter.fit(cur_train)
+    column = next((c for c in sensitive if c in cur_hold.columns), None)
+    out = []
+    # Only after a localized change does the old regime still hold somewhere: elsewhere its
+    # labels are stale (the concept moved), and departing from them is the point.
+    fidelity_rows = old_hold if localized else None
+    for action, challenger in challengers.items():
+        v = validate(model, challenger, cur_hold, fidelity_rows, adapter=adapter, seed=seed)
+        d = v.difference
+        fidelity = None
+        if v.challenger_reference is not None and v.champion_reference is not None:
+            fidelity = 100 * (v.challenger_reference - v.champion_reference)
+        social = None
+        if column is not None:
+            social = 100 * (
+                _gap(adapter, challenger, cur_hold, column) - _gap(adapter, model, cur_hold, column)
+            )
+        out.append(
+            ProbeOutcome(
+                action=action,
+                n_train=len(cur_train),
+                n_holdout=len(cur_hold),
+                freshness=100 * d.value,
+                freshness_low=100 * d.low,
+                freshness_high=100 * d.high,
+                fidelity=fidelity,
+                social=social,
+            )
+        )
+    return tuple(out)
