@@ -48,6 +48,14 @@ def _with_predictions(registry: Path, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _rules_only(tmp: Path) -> Path:
+    """The built-in policy without probes: the story follows the rule-based decision (the
+    probes are tested in test_quality.py and test_decide_context.py)."""
+    path = tmp / "policy.yaml"
+    path.write_text("utility:\n  probes: false\n")
+    return path
+
+
 def _check(tmp: Path, ref: Path, cur: Path, name: str, registry: Path) -> dict[str, object]:
     out = tmp / name
     code = main(
@@ -62,6 +70,8 @@ def _check(tmp: Path, ref: Path, cur: Path, name: str, registry: Path) -> dict[s
             *[a for s in SEGMENTS for a in ("--segment", s)],
             "--registry",
             str(registry),
+            "--policy",
+            str(_rules_only(tmp)),
             "--out",
             str(out),
             "--no-progress",

@@ -149,3 +149,17 @@ def test_decide_with_probes_shows_the_scorecards_and_why() -> None:
     without = decide(evidence, default_policy(), summary(3000))
     assert without.action == "fine_tune" and without.scorecards == ()
     assert isinstance(pd.DataFrame([c.model_dump() for c in d.scorecards]), pd.DataFrame)
+
+
+def test_scarce_labels_are_cross_fitted() -> None:
+    rng = np.random.default_rng(4)
+    adapter = _make("sklearn")
+    model = adapter.fit(simulate(3000, OLD, rng))
+    current = simulate(1000, SENSOR, rng)
+    current["purchased"] = current["purchased"].where(np.arange(1000) < 300)
+    probes = run_probes(adapter, model, current, None, (scope("global"),), default_policy())
+    assert [(p.n_train, p.n_holdout) for p in probes] == [(240, 300), (240, 300)]
+    retrain = probes[1]
+    # Every labelled row is scored by challengers that did not learn from it: the retrain's
+    # gain on the Fahrenheit rows is clear even with 300 labels.
+    assert retrain.freshness_low > 0

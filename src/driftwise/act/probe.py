@@ -23,10 +23,15 @@ from driftwise.decide.types import ProbeOutcome
 from driftwise.policy.model import Policy
 from driftwise.signals.types import Evidence, Scope
 
-__all__ = ["MIN_PROBE_ROWS", "run_probes"]
+__all__ = ["CROSSFIT_BELOW", "FOLDS", "MIN_PROBE_ROWS", "run_probes"]
 
 #: Fewest labelled current rows for probes (each side of the split needs some).
 MIN_PROBE_ROWS = 100
+#: Below this many labelled current rows, probes are cross-fitted over ``FOLDS`` folds: every
+#: labelled row is predicted by challengers that did not learn from it, so the gain is measured
+#: on all of them instead of a held-out share (one split of a few hundred rows is too noisy).
+CROSSFIT_BELOW = 2000
+FOLDS = 5
 
 
 def _old_rows(reference: pd.DataFrame | None, evidence: Sequence[Evidence]) -> tuple[Any, bool]:
@@ -76,12 +81,24 @@ def run_probes(
     if old is not None and target in old.columns:
         old_train, old_hold = split_holdout(old, target, share, seed)
         old_train = old_train.iloc[:max_rows]
+    column = next((c for c in sensitive if c in current.columns), None)
+    labelled = current[current[target].notna()]
+    if len(labelled) < CROSSFIT_BELOW:
+        return _crossfit(
+            adapter,
+            model,
+            labelled,
+            old_train,
+            old_hold if localized else None,
+            localized,
+            column,
+            policy,
+        )
     challengers = {"fine_tune": adapter.fine_tune(model, cur_train, replay=old_train)}
     if localized and old_train is not None:
         challengers["retrain"] = adapter.fit(pd.concat([cur_train, old_train], ignore_index=True))
     else:
         challengers["retrain"] = adapter.fit(cur_train)
-    column = next((c for c in sensitive if c in cur_hold.columns), None)
     out = []
     # Only after a localized change does the old regime still hold somewhere: elsewhere its
     # labels are stale (the concept moved), and departing from them is the point.
@@ -106,6 +123,74 @@ def run_probes(
                 freshness_low=100 * d.low,
                 freshness_high=100 * d.high,
                 fidelity=fidelity,
+                social=social,
+            )
+        )
+    return tuple(out)
+
+
+def _crossfit(
+    adapter: Any,
+    model: Any,
+    labelled: pd.DataFrame,
+    old_train: pd.DataFrame | None,
+    fidelity_rows: pd.DataFrame | None,
+    localized: bool,
+    column: str | None,
+    policy: Policy,
+) -> tuple[ProbeOutcome, ...]:
+    """Probes by ``FOLDS``-fold cross-fitting on the labelled current rows (see the constant)."""
+    from driftwise.act.validate import paired_bootstrap
+
+    target = adapter.target
+    seed = policy.seed
+    folds = np.random.default_rng(seed).permutation(len(labelled)) % FOLDS
+    truth = labelled[target].to_numpy()
+    champion_hit = adapter.predict(model, labelled) == truth
+    predicted: dict[str, np.ndarray] = {}
+    kept: dict[str, list[float]] = {"fine_tune": [], "retrain": []}
+    for k in range(FOLDS):
+        train, test = labelled[folds != k], labelled[folds == k]
+        tuned = adapter.fine_tune(model, train, replay=old_train)
+        fresh = (
+            adapter.fit(pd.concat([train, old_train], ignore_index=True))
+            if localized and old_train is not None
+            else adapter.fit(train)
+        )
+        for action, challenger in (("fine_tune", tuned), ("retrain", fresh)):
+            pred = predicted.setdefault(action, np.empty(len(labelled), dtype=object))
+            pred[folds == k] = adapter.predict(challenger, test)
+            if fidelity_rows is not None:
+                old_truth = fidelity_rows[target].to_numpy()
+                gain = np.mean(adapter.predict(challenger, fidelity_rows) == old_truth) - np.mean(
+                    adapter.predict(model, fidelity_rows) == old_truth
+                )
+                kept[action].append(100 * float(gain))
+    out = []
+    for action in ("fine_tune", "retrain"):
+        hit = predicted[action] == truth
+        d = paired_bootstrap(
+            champion_hit,
+            hit,
+            n_resamples=policy.validation.resamples,
+            level=policy.validation.level,
+            seed=seed,
+        )
+        social = None
+        if column is not None:
+            groups = labelled[column].astype(str).to_numpy()
+            mine = pd.Series(hit).groupby(groups).mean()
+            base = pd.Series(champion_hit).groupby(groups).mean()
+            social = 100 * (float(mine.max() - mine.min()) - float(base.max() - base.min()))
+        out.append(
+            ProbeOutcome(
+                action=action,
+                n_train=round(len(labelled) * (FOLDS - 1) / FOLDS),
+                n_holdout=len(labelled),
+                freshness=100 * d.value,
+                freshness_low=100 * d.low,
+                freshness_high=100 * d.high,
+                fidelity=float(np.mean(kept[action])) if kept[action] else None,
                 social=social,
             )
         )
