@@ -54,6 +54,7 @@ def check(
     feedback: str | Path | Any | None = None,
     registry: str | Path | Any | None = None,
     erasure: str | Path | Any | None = None,
+    transfer: bool = False,
     progress: Progress | None = None,
 ) -> Decision:
     """Compare ``current`` production data with the ``reference`` and decide what to do.
@@ -84,6 +85,10 @@ def check(
         An erasure request: a CSV/Parquet file (or a table) of the keys of records whose data
         must be erased, in one column named like a column of the data (``customer_id``, say).
         Only the counts of matching rows go into the decision (evidence ``erasure``).
+    transfer
+        The current data come from a new domain the model is being taken to (a new region,
+        market or site): the decision weighs a fine-tune for a close domain against a retrain
+        for a far one, with the distance shown.
     progress
         Called with the name of each stage as it starts (the CLI prints them on stderr).
 
@@ -141,6 +146,7 @@ def check(
         target=schema.target,
         prediction=schema.prediction,
         segments=schema.segments,
+        transfer=transfer,
     )
     context: ModelContext | None = None
     probes: tuple[ProbeOutcome, ...] = ()

@@ -52,6 +52,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         feedback=args.feedback,
         registry=args.registry,
         erasure=args.erasure,
+        transfer=args.transfer,
         progress=_progress if args.progress else None,
     )
     paths = write_outputs(decision, args.out) if args.out else {}
@@ -207,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="complaint/feedback counts per period: CSV or Parquet with 'period' and 'count' "
         "columns (optional 'exposure'); the last period is the current one",
+    )
+    p.add_argument(
+        "--transfer",
+        action="store_true",
+        help="the current data come from a new domain (region, market, site) the model is "
+        "being taken to: fine-tune if close, retrain if far",
     )
     p.add_argument(
         "--erasure",

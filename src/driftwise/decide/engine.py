@@ -49,10 +49,13 @@ __all__ = ["decide", "tally"]
 
 
 def tally(
-    evidence: tuple[Evidence, ...], policy: Policy, context: ModelContext | None = None
+    evidence: tuple[Evidence, ...],
+    policy: Policy,
+    context: ModelContext | None = None,
+    transfer: bool = False,
 ) -> tuple[c.Facts, list[c.Vote]]:
     """Run every criterion and return the facts and all votes."""
-    facts = c.facts_from(tuple(evidence), policy, context)
+    facts = c.facts_from(tuple(evidence), policy, context, transfer)
     votes = [v for criterion in c.CRITERIA for v in criterion(facts, policy)]
     return facts, votes
 
@@ -134,9 +137,10 @@ def _action(
     policy: Policy,
     context: ModelContext | None,
     probes: tuple[ProbeOutcome, ...] = (),
+    transfer: bool = False,
 ) -> Action:
     """Only the chosen action (what the counterfactuals need)."""
-    scores, ruled_out, ranked = _rank(tally(evidence, policy, context)[1])
+    scores, ruled_out, ranked = _rank(tally(evidence, policy, context, transfer)[1])
     if not probes:
         return ranked[0]
     cards = scorecards(probes, policy, context)
@@ -162,7 +166,7 @@ def decide(
     training action when the policy has an intensity profile; the same inputs and the same
     ``now`` always give the same decision.
     """
-    facts, votes = tally(evidence, policy, context)
+    facts, votes = tally(evidence, policy, context, summary.transfer)
     scores, ruled_out, ranked = _rank(votes)
     shares = _softmax({a: x for a, x in scores.items() if a not in ruled_out})
     chosen = ranked[0]
@@ -218,7 +222,7 @@ def decide(
             policy,
             summary,
             context,
-            lambda ev, pol, ctx: _action(ev, pol, ctx, probes),
+            lambda ev, pol, ctx: _action(ev, pol, ctx, probes, summary.transfer),
         ),
         evidence=tuple(evidence),
         summary=summary,

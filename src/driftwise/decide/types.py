@@ -169,6 +169,7 @@ class CheckSummary(_Frozen):
     target: str | None = None
     prediction: str | None = None
     segments: tuple[str, ...] = ()
+    transfer: bool = False  # the current data come from a new domain (check --transfer)
 
 
 class PolicyRef(_Frozen):

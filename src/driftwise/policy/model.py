@@ -42,6 +42,7 @@ __all__ = [
     "RollbackPolicy",
     "RunsPolicy",
     "ScopeThresholds",
+    "TransferPolicy",
     "UtilityPolicy",
     "ValidationPolicy",
     "Weights",
@@ -522,6 +523,22 @@ class UtilityPolicy(_Strict):
     probe_rows: int = Field(5000, ge=100, description="most labelled rows a probe trains on")
 
 
+class TransferPolicy(_Strict):
+    """When the model is taken to a new domain (``check --transfer``), what counts as close.
+
+    >>> TransferPolicy().close_below
+    0.4
+    """
+
+    close_below: float = Field(
+        0.4,
+        gt=0,
+        le=1,
+        description="domain distance (2 x (domain-classifier AUC - 0.5)) below which a fine-tune "
+        "adapts the model; at or above it a retrain is needed",
+    )
+
+
 class Policy(_Strict):
     """How evidence turns into a decision. Later versions add budgets, packs and weights."""
 
@@ -548,6 +565,7 @@ class Policy(_Strict):
     regulation: RegulationPolicy = Field(default_factory=RegulationPolicy)
     carbon: CarbonPolicy = Field(default_factory=CarbonPolicy)
     utility: UtilityPolicy = Field(default_factory=UtilityPolicy)
+    transfer: TransferPolicy = Field(default_factory=TransferPolicy)
     seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"

@@ -29,6 +29,7 @@ from driftwise.decide.criteria.regulation import erasure_votes, regulation_votes
 from driftwise.decide.criteria.risk import fairness_votes, risk_votes
 from driftwise.decide.criteria.rollback import rollback_votes
 from driftwise.decide.criteria.scope import concept_votes, scope_votes
+from driftwise.decide.criteria.transfer import transfer_votes
 from driftwise.policy.model import Policy
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "risk_votes",
     "rollback_votes",
     "scope_votes",
+    "transfer_votes",
 ]
 
 Criterion = Callable[[Facts, Policy], list[Vote]]
@@ -71,4 +73,5 @@ CRITERIA: tuple[Criterion, ...] = (
     budget_votes,
     erasure_votes,
     regulation_votes,
+    transfer_votes,
 )

@@ -76,6 +76,7 @@ class Facts:
     fairness: tuple[Fairness, ...] = ()
     context: ModelContext | None = None  # from the model registry, when the check had one
     erasure: ErasureRequest | None = None
+    transfer: bool = False  # the model was taken to a new domain (check --transfer)
 
     @property
     def estimated_only(self) -> bool:
@@ -101,7 +102,10 @@ def _all(evidence: tuple[Evidence, ...], kind: type[T]) -> tuple[T, ...]:
 
 
 def facts_from(
-    evidence: tuple[Evidence, ...], policy: Policy, context: ModelContext | None = None
+    evidence: tuple[Evidence, ...],
+    policy: Policy,
+    context: ModelContext | None = None,
+    transfer: bool = False,
 ) -> Facts:
     """Distil the evidence into :class:`Facts`.
 
@@ -144,4 +148,5 @@ def facts_from(
         fairness=_all(evidence, Fairness),
         context=context,
         erasure=_first(evidence, ErasureRequest),
+        transfer=transfer,
     )
