@@ -328,3 +328,33 @@ def test_check_refuses_a_folder_without_a_registry(tmp_path: Path) -> None:
         f"check: field 'registry': found no model registry in {tmp_path}; expected a folder "
         "made by `driftwise train`."
     )
+
+
+def test_without_measured_runs_the_probes_give_the_cost_estimates(tmp_path: Path) -> None:
+    from driftwise.costs.intensity import grid_intensity
+
+    adapter = _make("sklearn")
+    train, ref, cur = _rows(3000, OLD, 11), _rows(2000, OLD, 12), _rows(2000, PROMO, 13)
+    model = adapter.fit(train)
+    with Registry(tmp_path / "reg") as reg:  # registered by hand: no measured run at all
+        reg.promote(_register(reg, adapter, model, "initial", None), actor="ci", reason="first")
+        d = driftwise.check(
+            _served(adapter, model, ref),
+            _served(adapter, model, cur),
+            target=TARGET,
+            prediction="prediction",
+            segments=("region",),
+            registry=reg,
+        )
+    assert d.context is not None and d.context.history == ()
+    g, source = grid_intensity("USA")
+    for e in d.context.estimates:
+        assert e.n_runs == 0 and e.basis.startswith("no measured runs: a probe trained on")
+        assert source in e.basis and "50 W (policy runs.power_watts)" in e.basis
+        assert e.duration_s is not None and e.energy_kwh is not None
+        assert e.energy_kwh == pytest.approx(e.duration_s / 3600 * 50 / 1000)
+        assert e.emissions_kg == pytest.approx(e.energy_kwh * g / 1000)
+        assert e.duration_high_s == pytest.approx(4 * (e.duration_low_s or 0))
+        assert e.money is not None and e.money > 0
+    assert {p.action for p in d.probes} == {"fine_tune", "retrain"}
+    assert all(p.train_s and p.train_s > 0 for p in d.probes)

@@ -236,7 +236,42 @@ def _from_registry(
         sensitive=sensitive,
         max_rows=policy.utility.probe_rows,
     )
-    return context, probes
+    return _unmeasured(context, probes, policy), probes
+
+
+def _unmeasured(
+    context: ModelContext, probes: tuple[ProbeOutcome, ...], policy: Policy
+) -> ModelContext:
+    """Estimates for actions with no measured run, from the probes' timed trainings."""
+    from driftwise.costs.estimate import estimate_from_probe, priced
+    from driftwise.costs.intensity import grid_intensity
+
+    timed: dict[str, ProbeOutcome] = {p.action: p for p in probes if p.train_s}
+    if not any(e.n_runs == 0 and e.action in timed for e in context.estimates):
+        return context
+    g, source = grid_intensity(policy.runs.country_iso_code)
+    b = policy.budgets
+    estimates = []
+    for e in context.estimates:
+        p = timed.get(e.action)
+        if e.n_runs == 0 and p is not None and p.train_s is not None:
+            e = priced(
+                estimate_from_probe(
+                    e.action,
+                    e.rows,
+                    probe_rows=p.n_train,
+                    probe_seconds=p.train_s,
+                    watts=policy.runs.power_watts,
+                    g_per_kwh=g,
+                    intensity_source=source,
+                ),
+                price_per_kwh=b.price_per_kwh,
+                price_per_compute_hour=b.price_per_compute_hour,
+                pue=b.pue,
+                currency=b.currency,
+            )
+        estimates.append(e)
+    return context.model_copy(update={"estimates": tuple(estimates)})
 
 
 def read_erasure(request: Any, data: Any) -> tuple[str, set[str], str]:

@@ -12,6 +12,7 @@ See :mod:`driftwise.decide.utility` for how the outcomes are weighed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -94,11 +95,16 @@ def run_probes(
             column,
             policy,
         )
+    seconds: dict[str, float] = {}
+    tick = time.perf_counter()
     challengers = {"fine_tune": adapter.fine_tune(model, cur_train, replay=old_train)}
+    seconds["fine_tune"] = time.perf_counter() - tick
+    tick = time.perf_counter()
     if localized and old_train is not None:
         challengers["retrain"] = adapter.fit(pd.concat([cur_train, old_train], ignore_index=True))
     else:
         challengers["retrain"] = adapter.fit(cur_train)
+    seconds["retrain"] = time.perf_counter() - tick
     out = []
     # Only after a localized change does the old regime still hold somewhere: elsewhere its
     # labels are stale (the concept moved), and departing from them is the point.
@@ -124,6 +130,7 @@ def run_probes(
                 freshness_high=100 * d.high,
                 fidelity=fidelity,
                 social=social,
+                train_s=seconds[action],
             )
         )
     return tuple(out)
@@ -149,14 +156,19 @@ def _crossfit(
     champion_hit = adapter.predict(model, labelled) == truth
     predicted: dict[str, np.ndarray] = {}
     kept: dict[str, list[float]] = {"fine_tune": [], "retrain": []}
+    seconds = {"fine_tune": 0.0, "retrain": 0.0}
     for k in range(FOLDS):
         train, test = labelled[folds != k], labelled[folds == k]
+        tick = time.perf_counter()
         tuned = adapter.fine_tune(model, train, replay=old_train)
+        seconds["fine_tune"] += time.perf_counter() - tick
+        tick = time.perf_counter()
         fresh = (
             adapter.fit(pd.concat([train, old_train], ignore_index=True))
             if localized and old_train is not None
             else adapter.fit(train)
         )
+        seconds["retrain"] += time.perf_counter() - tick
         for action, challenger in (("fine_tune", tuned), ("retrain", fresh)):
             pred = predicted.setdefault(action, np.empty(len(labelled), dtype=object))
             pred[folds == k] = adapter.predict(challenger, test)
@@ -192,6 +204,7 @@ def _crossfit(
                 freshness_high=100 * d.high,
                 fidelity=float(np.mean(kept[action])) if kept[action] else None,
                 social=social,
+                train_s=seconds[action] / FOLDS,
             )
         )
     return tuple(out)

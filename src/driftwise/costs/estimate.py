@@ -52,6 +52,7 @@ __all__ = [
     "CostEstimate",
     "RunCost",
     "estimate_cost",
+    "estimate_from_probe",
     "priced",
     "run_costs",
 ]
@@ -276,4 +277,52 @@ def priced(
             "money_high": money(estimate.energy_high_kwh, estimate.duration_high_s),
             "currency": currency,
         }
+    )
+
+
+#: How far the scaled figure of an estimate made from a probe may be off, each way.
+PROBE_RANGE = (0.5, 2.0)
+
+
+def estimate_from_probe(
+    action: str,
+    rows: int,
+    *,
+    probe_rows: int,
+    probe_seconds: float,
+    watts: float,
+    g_per_kwh: float,
+    intensity_source: str,
+) -> CostEstimate:
+    """A cost estimate for a model with no measured runs: the probe's training time scaled by
+    rows, at the policy's power draw and the grid's intensity; the range is half to twice it.
+
+    >>> e = estimate_from_probe("retrain", 10_000, probe_rows=1_000, probe_seconds=2.0,
+    ...                         watts=50.0, g_per_kwh=400.0, intensity_source="test")
+    >>> e.duration_s, e.duration_high_s, round(e.energy_kwh * 1e6, 1)
+    (20.0, 40.0, 277.8)
+    >>> round(e.emissions_kg * 1e6, 2)
+    111.11
+    """
+    low, high = PROBE_RANGE
+    duration = probe_seconds * rows / max(probe_rows, 1)
+    energy = duration / 3600 * watts / 1000
+    emissions = energy * g_per_kwh / 1000
+    return CostEstimate(
+        action=action,
+        rows=rows,
+        duration_s=duration,
+        duration_low_s=duration * low,
+        duration_high_s=duration * high,
+        energy_kwh=energy,
+        energy_low_kwh=energy * low,
+        energy_high_kwh=energy * high,
+        emissions_kg=emissions,
+        emissions_low_kg=emissions * low,
+        emissions_high_kg=emissions * high,
+        basis=(
+            f"no measured runs: a probe trained on {probe_rows} rows in {probe_seconds:.3g} s, "
+            f"scaled by rows, at {watts:g} W (policy runs.power_watts) and {intensity_source}"
+        ),
+        n_runs=0,
     )

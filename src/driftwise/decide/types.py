@@ -143,6 +143,7 @@ class ProbeOutcome(_Frozen):
     freshness_high: float
     fidelity: float | None = None
     social: float | None = None
+    train_s: float | None = None  # seconds one probe training took (on n_train rows)
 
 
 class Scorecard(_Frozen):

@@ -331,6 +331,13 @@ class RunsPolicy(_Strict):
         1.0, gt=0, description="seconds between CodeCarbon's power readings"
     )
 
+    power_watts: float = Field(
+        50.0,
+        gt=0,
+        description="the machine's draw while training, for estimates before any run was "
+        "measured (CodeCarbon's measurements replace it once runs are recorded)",
+    )
+
     def meter(self) -> dict[str, Any]:
         """The keyword arguments of :func:`driftwise.costs.measure.measure` for a run.
 
