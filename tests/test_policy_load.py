@@ -29,7 +29,8 @@ def test_unknown_top_level_key_names_closest(tmp_path: Path) -> None:
         load_policy(p)
     assert str(e.value) == (
         f"{p}: field 'risk_teir': found an unknown key; expected one of policy_version, name, "
-        "description, risk_tier, drift, performance, scope, labels, multivariate, concept, "
+        "description, risk_tier, domain, jurisdictions, cadence, drift, performance, scope, "
+        "labels, multivariate, concept, "
         "estimate, fairness, feedback, text, schema_change, validation, runs, budgets, debt, "
         "rollback, regulation, carbon, utility, transfer, seed, "
         "approval_required "

@@ -107,10 +107,13 @@ def _approvals(action: Action, policy: Policy, facts: c.Facts) -> tuple[str, ...
     needs: list[str] = []
     if action in policy.approval_required:
         needs.append(f"the policy requires a person's approval before '{action}'")
-    if action in ("fine_tune", "retrain", "rollback") and policy.risk_tier in ("high", "regulated"):
-        needs.append(
-            f"risk tier '{policy.risk_tier}': a person signs off '{action}' before it ships"
+    if action in ("fine_tune", "retrain", "rollback") and policy.high_stakes:
+        what = (
+            f"risk tier '{policy.risk_tier}'"
+            if policy.risk_tier in ("high", "regulated")
+            else f"high-stakes domain '{policy.domain}'"
         )
+        needs.append(f"{what}: a person signs off '{action}' before it ships")
     needs += pack_approvals(action, facts, policy)
     return tuple(needs)
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from driftwise.policy.packs import PackName
 
 __all__ = [
+    "HIGH_STAKES_DOMAINS",
     "Action",
     "Budget",
     "BudgetPolicy",
@@ -50,6 +51,15 @@ __all__ = [
 ]
 
 RiskTier = Literal["low", "medium", "high", "regulated"]
+#: Domains the brief names as high-stakes: treated as tier high at least.
+HIGH_STAKES_DOMAINS = (
+    "healthcare",
+    "criminal_justice",
+    "employment",
+    "credit",
+    "education",
+    "insurance",
+)
 FairnessMetric = Literal[
     "accuracy",
     "selection_rate",
@@ -553,6 +563,22 @@ class Policy(_Strict):
     name: str = "baseline"
     description: str = ""
     risk_tier: RiskTier = "medium"
+    domain: str = Field(
+        "",
+        description="what the model decides about; a high-stakes domain (healthcare, "
+        "criminal_justice, employment, credit, education, insurance) is treated as tier high at "
+        "least",
+    )
+    jurisdictions: tuple[str, ...] = Field(
+        (),
+        description="where the model is used (EU, US, US-NY-NYC, ...); when given, every "
+        "included regulation pack must apply to one of them",
+    )
+    cadence: Literal["rapid", "stable"] = Field(
+        "rapid",
+        description="what the model's users expect: rapid incremental updates, or rare, stable "
+        "releases (which favour a full, fully validated retrain over a stream of patches)",
+    )
     drift: DriftThresholds = Field(default_factory=DriftThresholds)
     performance: PerformanceThresholds = Field(default_factory=PerformanceThresholds)
     scope: ScopeThresholds = Field(default_factory=ScopeThresholds)
@@ -573,6 +599,27 @@ class Policy(_Strict):
     carbon: CarbonPolicy = Field(default_factory=CarbonPolicy)
     utility: UtilityPolicy = Field(default_factory=UtilityPolicy)
     transfer: TransferPolicy = Field(default_factory=TransferPolicy)
+
+    @model_validator(mode="after")
+    def _packs_apply_here(self) -> Policy:
+        if not self.jurisdictions:
+            return self
+        from driftwise.policy.packs import load_pack
+
+        for name in self.regulation.packs:
+            where = load_pack(name).jurisdiction
+            if not any(where.startswith(j) or j.startswith(where) for j in self.jurisdictions):
+                raise ValueError(
+                    f"regulation pack {name!r} applies in {where}, which is not among the "
+                    f"policy's jurisdictions ({', '.join(self.jurisdictions)})"
+                )
+        return self
+
+    @property
+    def high_stakes(self) -> bool:
+        """Tier high or regulated, or a high-stakes domain."""
+        return self.risk_tier in ("high", "regulated") or self.domain in HIGH_STAKES_DOMAINS
+
     seed: int = Field(0, ge=0, description="seed of every subsample and resample")
     approval_required: tuple[Action, ...] = Field(
         (), description="actions that wait for a person's approval before they are carried out"

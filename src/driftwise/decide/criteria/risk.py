@@ -17,18 +17,36 @@ __all__ = ["fairness_votes", "risk_votes"]
 
 
 def risk_votes(f: Facts, policy: Policy) -> list[Vote]:
-    """Vote on the policy's risk tier (only when the model must change)."""
-    if not f.degraded or policy.risk_tier not in ("high", "regulated"):
+    """Vote on the risk tier or a high-stakes domain, and on the cadence users expect (only
+    when the model must change)."""
+    if not f.degraded:
         return []
-    text = (
-        f"Risk tier '{policy.risk_tier}': prefer a full retrain with rigorous validation; a "
-        "fine-tune keeps whatever biases the base model has."
-    )
-    why = f"risk tier {policy.risk_tier}"
-    return [
-        Vote("risk", "retrain", 0.8, text, (), why),
-        Vote("risk", "fine_tune", -0.5, text, (), why),
-    ]
+    votes: list[Vote] = []
+    if policy.high_stakes:
+        what = (
+            f"Risk tier '{policy.risk_tier}'"
+            if policy.risk_tier in ("high", "regulated")
+            else f"High-stakes domain '{policy.domain}'"
+        )
+        text = (
+            f"{what}: prefer a full retrain with rigorous validation; a fine-tune keeps "
+            "whatever biases the base model has."
+        )
+        why = what.lower()
+        votes += [
+            Vote("risk", "retrain", 0.8, text, (), why),
+            Vote("risk", "fine_tune", -0.5, text, (), why),
+        ]
+    if policy.cadence == "stable":
+        text = (
+            "The model's users expect rare, stable releases: a full retrain, fully validated, "
+            "rather than a stream of patches."
+        )
+        votes += [
+            Vote("cadence", "retrain", 0.5, text, (), "stable releases"),
+            Vote("cadence", "fine_tune", -0.3, text, (), "stable releases"),
+        ]
+    return votes
 
 
 def fairness_votes(f: Facts, policy: Policy) -> list[Vote]:
