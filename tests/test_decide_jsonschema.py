@@ -57,3 +57,84 @@ def test_json_round_trip_keeps_evidence_types() -> None:
     back = Decision.model_validate_json(d.model_dump_json())
     assert back == d
     assert [type(e).__name__ for e in back.evidence] == [type(e).__name__ for e in d.evidence]
+
+
+def test_a_decision_with_every_optional_section_validates() -> None:
+    """Context, probes, scorecards, schedule, counterfactuals, gates, approvals and an
+    execution record all fit the published schema."""
+    from datetime import UTC, datetime
+
+    from driftwise.act.record import Execution, GateResult
+    from driftwise.costs.estimate import CostEstimate
+    from driftwise.decide.context import ModelContext
+    from driftwise.decide.types import ProbeOutcome
+    from driftwise.policy import Policy
+
+    policy = Policy.model_validate(
+        {
+            "carbon": {"profile": [400.0] * 10 + [150.0] * 6 + [400.0] * 8},
+            "regulation": {"packs": ["eu_ai_act_high_risk"]},
+        }
+    )
+    ev = (
+        feature("discount", drifted=True),
+        performance(0.9, 0.8, degraded=True),
+        scope("localized", ("region=coast",)),
+        labels(3000),
+    )
+    context = ModelContext(
+        registry="reg",
+        champion_version=2,
+        debt=1,
+        estimates=(
+            CostEstimate(
+                action="fine_tune", rows=2000, duration_s=60.0, energy_kwh=0.01, basis="b", n_runs=2
+            ),
+        ),
+    )
+    probes = (
+        ProbeOutcome(
+            action="fine_tune",
+            n_train=1400,
+            n_holdout=600,
+            freshness=5.0,
+            freshness_low=2.0,
+            freshness_high=8.0,
+            train_s=0.5,
+        ),
+        ProbeOutcome(
+            action="retrain",
+            n_train=1400,
+            n_holdout=600,
+            freshness=4.0,
+            freshness_low=1.0,
+            freshness_high=7.0,
+            fidelity=-0.5,
+            train_s=0.9,
+        ),
+    )
+    d = decide(
+        ev,
+        policy,
+        summary(3000),
+        context=context,
+        probes=probes,
+        now=datetime(2026, 12, 2, 18, tzinfo=UTC),
+    )
+    assert d.schedule is not None and d.scorecards and d.counterfactuals and d.gates_required
+    at = datetime(2026, 12, 2, 19, tzinfo=UTC)
+    done = d.model_copy(
+        update={
+            "execution": Execution(
+                action="fine_tune",
+                status="promoted",
+                text="Version 3 passed every gate.",
+                started_at=at,
+                ended_at=at,
+                gates=(GateResult(name="gain", passed=True, text="Better."),),
+            )
+        }
+    )
+    schema = json.loads(PUBLISHED.read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(done.model_dump_json()), schema)
+    assert Decision.model_validate_json(done.model_dump_json()) == done
