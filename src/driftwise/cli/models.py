@@ -47,7 +47,18 @@ def _registry(args: argparse.Namespace, *, create: bool = False) -> Any:
             found=f"no model registry in {args.registry}",
             expected="a folder made by `driftwise train` (or set DRIFTWISE_REGISTRY)",
         )
-    return Registry(args.registry)
+    runs = Registry(args.registry)
+    if not getattr(args, "mlflow", None):
+        return runs
+    from driftwise.registry.hybrid import HybridRegistry
+    from driftwise.registry.mlflow import MlflowRegistry
+
+    artifacts = Path(args.mlflow_artifacts or Path(args.registry) / "mlflow-artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    models = MlflowRegistry(
+        args.mlflow, args.mlflow_model, artifact_location=artifacts.resolve().as_uri()
+    )
+    return HybridRegistry(runs, models, tracking_uri=args.mlflow)
 
 
 def parse_params(pairs: list[str] | None, *, where: str = "train") -> dict[str, Any]:
@@ -179,6 +190,24 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="model registry folder (default: $DRIFTWISE_REGISTRY or driftwise-registry)",
     )
     p.add_argument("--by", metavar="NAME", help="who is acting (default: the login name)")
+    p.add_argument(
+        "--mlflow",
+        metavar="URI",
+        help="keep model versions and aliases in this MLflow tracking store (e.g. "
+        "sqlite:///mlflow.db; needs driftwise[mlflow]); runs stay in --registry",
+    )
+    p.add_argument(
+        "--mlflow-model",
+        metavar="NAME",
+        default="driftwise",
+        help="the MLflow registered model (default: driftwise)",
+    )
+    p.add_argument(
+        "--mlflow-artifacts",
+        metavar="DIR",
+        help="where a new MLflow experiment stores artifacts (default: DIR/mlflow-artifacts "
+        "inside --registry)",
+    )
 
 
 def add_model_commands(sub: Any, formatter: Any) -> None:
