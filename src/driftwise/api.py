@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -181,33 +182,20 @@ def _context(
     outside the held-out share; a retrain after a localized change also trains on the reference
     rows (outside the held-out share).
     """
-    from driftwise.registry import Registry
-
-    if isinstance(registry, (str, Path)):
-        if not (Path(registry) / "registry.sqlite3").is_file():
-            raise DriftwiseError.for_field(
-                "registry",
-                where="check",
-                found=f"no model registry in {registry}",
-                expected="a folder made by `driftwise train`",
-            )
-        with Registry(registry) as reg:
-            return _from_registry(reg, evidence, current, reference, target, policy, sensitive)
-    return _from_registry(registry, evidence, current, reference, target, policy, sensitive)
-
-
-def _from_registry(
-    registry: Any,
-    evidence: tuple[Any, ...],
-    current: Any,
-    reference: Any,
-    target: str | None,
-    policy: Policy,
-    sensitive: Sequence[str],
-) -> tuple[ModelContext, tuple[ProbeOutcome, ...]]:
     from driftwise.act.context import gather_context, load_version
     from driftwise.act.probe import run_probes
+    from driftwise.registry import Registry
 
+    opened = (
+        Registry.existing(
+            registry,
+            where="check",
+            field="registry",
+            expected="a folder made by `driftwise train`",
+        )
+        if isinstance(registry, (str, Path))
+        else nullcontext(registry)
+    )
     keep = 1.0 - policy.validation.holdout_share
     n_labelled = int(current[target].notna().sum()) if target in current.columns else 0
     n_current = round(n_labelled * keep)
@@ -216,26 +204,31 @@ def _from_registry(
         "fine_tune": n_current,
         "retrain": n_current + round(len(reference) * keep) if localized else n_current,
     }
-    labelled = current if target else None
-    context = gather_context(
-        registry, current=labelled, rows=rows, budgets=policy.budgets, seed=policy.seed
-    )
-    champion = registry.champion()
-    if champion is None or not target or not policy.utility.probes:
-        return context, ()
-    bound = load_version(registry, champion)
-    if bound.adapter.target != target:
-        return context, ()
-    probes = run_probes(
-        bound.adapter,
-        bound.model,
-        current,
-        reference,
-        evidence,
-        policy,
-        sensitive=sensitive,
-        max_rows=policy.utility.probe_rows,
-    )
+    with opened as reg:
+        champion = reg.champion()
+        # The champion is loaded (its artifact's hash checked) once, for the context's
+        # comparison with the previous version and for the probes.
+        bound = None if champion is None or not target else load_version(reg, champion)
+        context = gather_context(
+            reg,
+            current=current if target else None,
+            rows=rows,
+            budgets=policy.budgets,
+            seed=policy.seed,
+            champion_model=bound,
+        )
+        if bound is None or bound.adapter.target != target or not policy.utility.probes:
+            return context, ()
+        probes = run_probes(
+            bound.adapter,
+            bound.model,
+            current,
+            reference,
+            evidence,
+            policy,
+            sensitive=sensitive,
+            max_rows=policy.utility.probe_rows,
+        )
     return _unmeasured(context, probes, policy), probes
 
 

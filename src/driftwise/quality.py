@@ -234,20 +234,6 @@ def make_scenarios(seeds: Sequence[int], families: Sequence[str] = FAMILIES) -> 
 # -- the oracle ----------------------------------------------------------------------------------
 
 
-def _acc(adapter: Any, model: Any, frame: pd.DataFrame | None) -> float:
-    if frame is None or frame.empty:
-        return 0.0
-    return float(np.mean(adapter.predict(model, frame) == frame[adapter.target].to_numpy()))
-
-
-def _gap(adapter: Any, model: Any, frame: pd.DataFrame, sensitive: Sequence[str]) -> float:
-    if not sensitive:
-        return 0.0
-    hit = pd.Series(adapter.predict(model, frame) == frame[adapter.target].to_numpy())
-    by = hit.groupby(frame[sensitive[0]].to_numpy()).mean()
-    return float(by.max() - by.min())
-
-
 def _context(s: Scenario, rows: dict[str, int]) -> Any:
     from driftwise.costs.estimate import CostEstimate, priced
     from driftwise.decide.context import ModelContext
@@ -339,20 +325,32 @@ def _outcomes(
     forbidden = _forbidden(s, context)
     u = s.policy.utility
     w = u.weights
-    base_new = _acc(adapter, champion, s.future_new)
-    base_old = _acc(adapter, champion, s.future_old)
-    base_gap = _gap(adapter, champion, s.future_new, s.sensitive)
     money = {e.action: e.money or 0.0 for e in context.estimates}
-    out = []
+    # Each model predicts each held-out sample once; accuracies and gaps come from the hits.
     hits = {
         a: (_hits(adapter, models[a], s.future_new), _hits(adapter, models[a], s.future_old))
-        for a in _OUTCOMES
+        for a in ("keep", "fine_tune", "retrain")
     }
+    hits["escalate"] = hits["keep"]
+    groups = s.future_new[s.sensitive[0]].to_numpy() if s.sensitive else None
+
+    def acc(h: Any) -> float:
+        return 0.0 if h is None else float(h.mean())
+
+    def gap(h: Any) -> float:
+        if groups is None:
+            return 0.0
+        by = pd.Series(h).groupby(groups).mean()
+        return float(by.max() - by.min())
+
+    base_new, base_old = acc(hits["keep"][0]), acc(hits["keep"][1])
+    base_gap = gap(hits["keep"][0])
+    out = []
     for action in _OUTCOMES:
-        m = models[action]
-        fresh = 100 * (_acc(adapter, m, s.future_new) - base_new)
-        fid = 100 * (_acc(adapter, m, s.future_old) - base_old) if s.future_old is not None else 0.0
-        social = 100 * (_gap(adapter, m, s.future_new, s.sensitive) - base_gap)
+        new, old = hits[action]
+        fresh = 100 * (acc(new) - base_new)
+        fid = 100 * (acc(old) - base_old) if s.future_old is not None else 0.0
+        social = 100 * (gap(new) - base_gap)
         cost = money.get(action, 0.0) + (u.review_cost if action == "escalate" else 0.0)
         utility = (
             u.value_per_point * (w.freshness * fresh + w.fidelity * fid)

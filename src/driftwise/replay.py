@@ -23,6 +23,7 @@ accuracy it would have produced and the compute, energy and carbon it spent.
 
 from __future__ import annotations
 
+import math
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -158,16 +159,39 @@ class _Served:
 
     def __init__(self, adapter: Any, model: Any, learnt: pd.DataFrame) -> None:
         self.adapter, self.model, self.learnt = adapter, model, learnt
+        self._reference: pd.DataFrame | None = None
 
     def reference(self) -> pd.DataFrame:
-        return self.learnt.assign(**{PREDICTION: self.adapter.predict(self.model, self.learnt)})
+        """The data it learnt from with its predictions (made once per model)."""
+        if self._reference is None:
+            pred = self.adapter.predict(self.model, self.learnt)
+            self._reference = self.learnt.assign(**{PREDICTION: pred})
+        return self._reference
 
+    def serve(
+        self, batch: pd.DataFrame, sensitive: Sequence[str], log: list[pd.DataFrame]
+    ) -> tuple[float, pd.DataFrame]:
+        """Predict ``batch`` once: (accuracy on its labelled rows, the batch with predictions).
 
-def _accuracy(adapter: Any, model: Any, frame: pd.DataFrame) -> float:
-    rows = frame[frame[adapter.target].notna()]
-    if rows.empty:
-        return float("nan")
-    return float(np.mean(adapter.predict(model, rows) == rows[adapter.target].to_numpy()))
+        With a sensitive column, keeps labels, predictions and groups of the labelled rows in
+        ``log`` for the false-positive-rate gap.
+        """
+        pred = self.adapter.predict(self.model, batch)
+        target = self.adapter.target
+        labelled = batch[target].notna().to_numpy()
+        truth = batch[target].to_numpy()
+        acc = float(np.mean(pred[labelled] == truth[labelled])) if labelled.any() else math.nan
+        if sensitive and sensitive[0] in batch.columns and labelled.any():
+            log.append(
+                pd.DataFrame(
+                    {
+                        "y": truth[labelled],
+                        "pred": pred[labelled],
+                        "group": batch[sensitive[0]].astype(str).to_numpy()[labelled],
+                    }
+                )
+            )
+        return acc, batch.assign(**{PREDICTION: pred})
 
 
 def _attempt(policy: Policy, work: Callable[[], Any]) -> tuple[Any | None, dict[str, float], str]:
@@ -194,14 +218,14 @@ def _timed(policy: Policy, work: Callable[[], Any]) -> tuple[Any, dict[str, floa
 
 def _check(
     served: _Served,
-    batch: pd.DataFrame,
+    current: pd.DataFrame,
     policy: Policy,
     segments: Sequence[str],
     sensitive: Sequence[str] = (),
 ) -> Any:
+    """``driftwise.check`` of ``current`` (with the served model's predictions)."""
     from driftwise.api import check
 
-    current = batch.assign(**{PREDICTION: served.adapter.predict(served.model, batch)})
     return check(
         served.reference(),
         current,
@@ -230,8 +254,7 @@ def _fixed(
     steps = []
     for i in range(warmup, len(batches)):
         label, batch = batches[i]
-        acc = _accuracy(adapter, served.model, batch)
-        _log(log, adapter, served.model, batch, sensitive)
+        acc, predicted = served.serve(batch, sensitive, log)
         action, cost, outcome = "none", dict[str, float](), ""
         model: Any = None
         k = i - warmup + 1
@@ -244,7 +267,7 @@ def _fixed(
             learnt = pd.concat([b for _, b in batches[i - period + 1 : i + 1]], ignore_index=True)
             model, cost, outcome = _attempt(policy, partial(adapter.fit, learnt))
         elif name == "retrain_on_alarm":
-            decision = _check(served, batch, policy, segments)
+            decision = _check(served, predicted, policy, segments)
             alarm = any(
                 getattr(e, "drifted", False)
                 and (e.kind != "feature_drift" or e.role in ("numeric", "categorical", "text"))
@@ -294,11 +317,10 @@ def _driftwise(
         pending: list[pd.DataFrame] = []
         for i in range(warmup, len(batches)):
             label, batch = batches[i]
-            acc = _accuracy(adapter, served.model, batch)
-            _log(log, adapter, served.model, batch, sensitive)
+            acc, predicted = served.serve(batch, sensitive, log)
             # The rows served since the last update: what a check of "production since the
             # champion was promoted" sees, and what an update learns from.
-            pending.append(batch)
+            pending.append(predicted)
             since = pd.concat(pending, ignore_index=True)
             decision = _check(served, since, policy, segments, sensitive)
             action, outcome, note, cost = decision.action, "", "", dict[str, float]()
@@ -307,7 +329,7 @@ def _driftwise(
                     done = execute(
                         decision,
                         registry=reg,
-                        current=since,
+                        current=since.drop(columns=PREDICTION),
                         reference=served.learnt,
                         policy=policy,
                         actor="replay",
@@ -327,7 +349,7 @@ def _driftwise(
                 if champion is not None and champion.version != v.version:
                     v = champion
                     model = adapter.loads(reg.get_artifact(champion.artifact_sha256))
-                    learnt.setdefault(champion.version, since)
+                    learnt.setdefault(champion.version, since.drop(columns=PREDICTION))
                     served = _Served(adapter, model, learnt[champion.version])
                     pending = []
             steps.append(
@@ -343,24 +365,6 @@ def _driftwise(
             )
             progress(f"  driftwise {label}: {action}{' (' + outcome + ')' if outcome else ''}")
     return steps
-
-
-def _log(
-    log: list[pd.DataFrame], adapter: Any, model: Any, batch: pd.DataFrame, sensitive: Sequence[str]
-) -> None:
-    """Keep labels, predictions and the first sensitive column of a served batch."""
-    if not sensitive or sensitive[0] not in batch.columns:
-        return
-    rows = batch[batch[adapter.target].notna()]
-    log.append(
-        pd.DataFrame(
-            {
-                "y": rows[adapter.target].to_numpy(),
-                "pred": adapter.predict(model, rows),
-                "group": rows[sensitive[0]].astype(str).to_numpy(),
-            }
-        )
-    )
 
 
 def _fpr_gap(log: list[pd.DataFrame], min_rows: int) -> tuple[float | None, str]:

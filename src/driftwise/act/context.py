@@ -90,14 +90,18 @@ def _month(registry: Any, now: datetime) -> MonthSpend:
 
 
 def _probe(
-    registry: Any, champion: Any, current: pd.DataFrame | None, seed: int
+    registry: Any,
+    champion: Any,
+    current: pd.DataFrame | None,
+    seed: int,
+    loaded: BoundModel | None = None,
 ) -> PreviousProbe | None:
     previous = registry.alias("previous")
     if previous is None or current is None or previous.version == champion.version:
         return None
     from driftwise.act.validate import validate
 
-    champ = load_version(registry, champion)
+    champ = loaded or load_version(registry, champion)
     target = champ.adapter.target
     if target not in current.columns:
         return None
@@ -127,12 +131,14 @@ def gather_context(
     budgets: BudgetPolicy | None = None,
     seed: int = 0,
     now: datetime | None = None,
+    champion_model: BoundModel | None = None,
 ) -> ModelContext:
     """The :class:`ModelContext` of ``registry`` for a check of ``current``.
 
     ``rows`` maps ``"fine_tune"`` and ``"retrain"`` to the rows each would train on (actions
     with fewer than one row get no estimate); ``budgets`` supplies the prices that turn the
-    estimates into money.
+    estimates into money. ``champion_model`` is the champion already loaded by the caller
+    (otherwise it is loaded here when needed).
     """
     when = now or datetime.now(UTC)
     b = budgets or BudgetPolicy()
@@ -160,7 +166,7 @@ def gather_context(
         debt=debt,
         age_days=age,
         last_promotion=_promotion(registry, when),
-        previous=_probe(registry, champion, current, seed),
+        previous=_probe(registry, champion, current, seed, champion_model),
         month=_month(registry, when),
         estimates=estimates,
         history=tuple(history),

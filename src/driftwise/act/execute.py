@@ -35,7 +35,14 @@ from driftwise.decide.types import Decision
 from driftwise.errors import DriftwiseError
 from driftwise.policy.model import Policy
 
-__all__ = ["decision_id", "execute", "split_holdout", "unaffected"]
+__all__ = [
+    "decision_id",
+    "execute",
+    "outside",
+    "scope_segments",
+    "split_holdout",
+    "unaffected",
+]
 
 Progress = Callable[[str], None]
 _TRAINING = ("fine_tune", "retrain")
@@ -89,16 +96,37 @@ def _is_global(decision: Decision) -> bool:
     )
 
 
+def scope_segments(evidence: Sequence[Any]) -> list[tuple[str, str]]:
+    """(key, value) of the segments a *localized* scope names; empty otherwise."""
+    for e in evidence:
+        if e.kind == "scope" and e.verdict == "localized" and e.drifted_segments:
+            return [(k, v) for k, _, v in (s.partition("=") for s in e.drifted_segments) if k and v]
+    return []
+
+
+def outside(frame: pd.DataFrame, segments: Sequence[tuple[str, str]]) -> pd.DataFrame | None:
+    """The rows of ``frame`` in none of the ``(key, value)`` segments; ``None`` if none is left.
+
+    >>> import pandas as pd
+    >>> outside(pd.DataFrame({"r": ["a", "b"]}), [("r", "a")])["r"].tolist()
+    ['b']
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    for key, value in segments:
+        if key in frame.columns:
+            keep &= frame[key].astype(str).to_numpy() != value
+    return frame[keep] if keep.any() else None
+
+
 def _flagged(decision: Decision) -> list[tuple[str, str]]:
     """(key, value) of the segments the change is confined to.
 
     Those the scope names when it is localized; otherwise the segments whose performance
     degraded.
     """
-    for e in decision.evidence:
-        if e.kind == "scope" and e.verdict == "localized" and e.drifted_segments:
-            return [(k, v) for k, _, v in (s.partition("=") for s in e.drifted_segments) if k and v]
-    return [(e.key, e.value) for e in decision.evidence if e.kind == "segment_drift" and e.degraded]
+    return scope_segments(decision.evidence) or [
+        (e.key, e.value) for e in decision.evidence if e.kind == "segment_drift" and e.degraded
+    ]
 
 
 def _is_localized(decision: Decision) -> bool:
@@ -125,11 +153,7 @@ def unaffected(frame: pd.DataFrame | None, decision: Decision) -> pd.DataFrame |
     """
     if frame is None or _is_global(decision):
         return None
-    keep = np.ones(len(frame), dtype=bool)
-    for key, value in _flagged(decision):
-        if key in frame.columns:
-            keep &= frame[key].astype(str).to_numpy() != value
-    return frame[keep] if keep.any() else None
+    return outside(frame, _flagged(decision))
 
 
 def _gates(validation: Any) -> tuple[GateResult, ...]:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from driftwise.act.execute import split_holdout
+from driftwise.act.execute import outside, scope_segments, split_holdout
 from driftwise.decide.types import ProbeOutcome
 from driftwise.policy.model import Policy
 from driftwise.signals.types import Evidence, Scope
@@ -36,16 +36,13 @@ FOLDS = 5
 
 
 def _old_rows(reference: pd.DataFrame | None, evidence: Sequence[Evidence]) -> tuple[Any, bool]:
+    """(old-regime rows, whether the change is localized), as ``driftwise act`` picks them."""
     scope = next((e for e in evidence if isinstance(e, Scope)), None)
     if reference is None or (scope is not None and scope.verdict == "global"):
         return None, False
-    if scope is not None and scope.verdict == "localized" and scope.drifted_segments:
-        keep = np.ones(len(reference), dtype=bool)
-        for seg in scope.drifted_segments:
-            key, _, value = seg.partition("=")
-            if key in reference.columns:
-                keep &= reference[key].astype(str).to_numpy() != value
-        return (reference[keep] if keep.any() else None), True
+    segments = scope_segments(evidence)
+    if segments:
+        return outside(reference, segments), True
     return reference, False
 
 

@@ -99,7 +99,7 @@ def train_initial(
             action=action,
             parent=None if champion is None else champion.version,
             windows=windows,
-            metrics={"accuracy_train": _accuracy(model_adapter, model, frame)},
+            metrics={"accuracy_train": model_adapter.accuracy(model, frame)},
             energy_kwh=m.energy_kwh,
             emissions_kg=m.emissions_kg,
             duration_s=m.duration_s,
@@ -130,12 +130,6 @@ def train_initial(
     else:
         line += f" The champion is still version {champion.version}: `driftwise promote` it."
     return line
-
-
-def _accuracy(adapter: Any, model: Any, frame: pd.DataFrame) -> float:
-    rows = frame[frame[adapter.target].notna()]
-    predicted = adapter.predict(model, rows)
-    return float((pd.Series(predicted, index=rows.index) == rows[adapter.target]).mean())
 
 
 def load_decision(path: str | Path) -> Decision:

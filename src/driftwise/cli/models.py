@@ -40,14 +40,16 @@ def _registry(args: argparse.Namespace, *, create: bool = False) -> Any:
 
     from driftwise.registry import Registry
 
-    if not create and not (Path(args.registry) / "registry.sqlite3").is_file():
-        raise DriftwiseError.for_field(
-            "--registry",
+    runs = (
+        Registry(args.registry)
+        if create
+        else Registry.existing(
+            args.registry,
             where=args.command,
-            found=f"no model registry in {args.registry}",
+            field="--registry",
             expected="a folder made by `driftwise train` (or set DRIFTWISE_REGISTRY)",
         )
-    runs = Registry(args.registry)
+    )
     if not getattr(args, "mlflow", None):
         return runs
     from driftwise.registry.hybrid import HybridRegistry

@@ -208,6 +208,16 @@ class Connected:
         self._conn: sqlite3.Connection | None = _db.connect(self.root / "registry.sqlite3")
         self._conn.row_factory = sqlite3.Row
 
+    @classmethod
+    def existing(cls, root: str | Path, *, where: str, field: str, expected: str) -> Self:
+        """Open the registry at ``root``, refusing a folder that holds none (where opening
+        would create an empty one); the error names ``field`` of ``where``."""
+        if not (Path(root) / "registry.sqlite3").is_file():
+            raise DriftwiseError.for_field(
+                field, where=where, found=f"no model registry in {root}", expected=expected
+            )
+        return cls(root)
+
     def close(self) -> None:
         """Close the database connection (idempotent)."""
         with self._lock:

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import importlib.util
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -44,6 +45,7 @@ class Adapter(Protocol):
     a trained model to new labelled rows (plus a replay sample of older ones) and never mutates
     the model it is given; ``predict`` returns class labels with the target's values and dtype;
     ``predict_proba`` the probability of the positive class (the larger label), 1-D;
+    ``accuracy`` the share of the labelled rows of a frame classified correctly;
     ``dumps``/``loads`` turn a model into bytes and back (the registry verifies the sha256
     before ``loads``); ``config()`` is JSON-able and ``make_adapter(kind, config)`` rebuilds an
     equal adapter.
@@ -74,6 +76,8 @@ class Adapter(Protocol):
     def predict(self, model: Any, frame: pd.DataFrame) -> NDArray[Any]: ...
 
     def predict_proba(self, model: Any, frame: pd.DataFrame) -> NDArray[np.float64]: ...
+
+    def accuracy(self, model: Any, frame: pd.DataFrame) -> float: ...
 
     def dumps(self, model: Any) -> bytes: ...
 
@@ -109,7 +113,7 @@ def require_extra(module: str, *, kind: str, extra: str, where: str) -> None:
         )
 
 
-class BaseAdapter:
+class BaseAdapter(ABC):
     """Shared checks and plumbing of the concrete adapters; not an adapter by itself.
 
     Parameters
@@ -126,10 +130,11 @@ class BaseAdapter:
     replay_share : float
         Replay rows mixed into a fine-tune, as a share of the new rows (0: no replay).
 
-    >>> BaseAdapter(["x"], "y", replay_share=-1)
+    >>> from driftwise.act.adapters import SklearnAdapter
+    >>> SklearnAdapter(["x"], "y", replay_share=-1)
     Traceback (most recent call last):
     ...
-    driftwise.errors.DriftwiseError: BaseAdapter: field 'replay_share': found -1; expected a
+    driftwise.errors.DriftwiseError: SklearnAdapter: field 'replay_share': found -1; expected a
     share >= 0.
     """
 
@@ -264,9 +269,9 @@ class BaseAdapter:
             "replay_share": self.replay_share,
         }
 
+    @abstractmethod
     def predict(self, model: Any, frame: pd.DataFrame) -> NDArray[Any]:
-        """The predicted class of every row of ``frame``; subclasses implement it."""
-        raise NotImplementedError  # pragma: no cover - every concrete adapter overrides it
+        """The predicted class of every row of ``frame``; each concrete adapter defines it."""
 
     def accuracy(self, model: Any, frame: pd.DataFrame) -> float:
         """Share of the labelled rows of ``frame`` that ``model`` classifies correctly.
