@@ -7,6 +7,8 @@ import inspect
 import pytest
 
 from driftwise.decide.criteria import CRITERIA, facts_from
+from driftwise.decide.criteria import labels as c_labels
+from driftwise.decide.criteria import scope as c_scope
 from driftwise.decide.engine import decide
 from driftwise.decide.types import ACTIONS, Decision
 from driftwise.policy import Policy, default_policy
@@ -22,6 +24,7 @@ from evidence_factory import (
     performance,
     schema_change,
     scope,
+    segment,
     summary,
 )
 
@@ -205,4 +208,53 @@ def test_unrepresentative_labels_push_towards_collecting_more() -> None:
     )
     assert any("do not look like current traffic" in r.text for r in d.reasons) or any(
         "labels unrepresentative" in a.rationale for a in d.alternatives
+    )
+
+
+def _localized(n_labelled: int, *others: str) -> tuple[Evidence, ...]:
+    return (
+        feature("d", drifted=True),
+        performance(0.9, 0.8, degraded=True),
+        scope("localized", ("region=coast",)),
+        labels(n_labelled),
+        segment("coast", degraded=True),
+        *(segment(v, degraded=False) for v in others),
+    )
+
+
+def test_reference_rows_outside_a_localized_change_are_counted() -> None:
+    # Each factory segment holds 600 reference rows; the changed one does not count.
+    facts = facts_from(_localized(300, "north", "south"), default_policy())
+    assert facts.n_reference_outside == 1200
+    # Without labelled reference rows (no performance evidence) a retrain has none to add.
+    unlabelled = tuple(e for e in _localized(300, "north") if e.kind != "performance")
+    assert facts_from(unlabelled, default_policy()).n_reference_outside == 0
+    # After a global change the old rows are stale: none count.
+    glob = (scope("global"), performance(0.9, 0.8, degraded=True), segment("north", degraded=False))
+    assert facts_from(glob, default_policy()).n_reference_outside == 0
+
+
+def test_scarce_labels_with_old_rows_outside_a_localized_change_allow_a_retrain() -> None:
+    # 300 current labels are below the retrain minimum (1,000), but a retrain after a
+    # localized change also learns from the 1,200 reference rows outside it: no penalty.
+    facts = facts_from(_localized(300, "north", "south"), default_policy())
+    votes = {(v.action, v.short): v.weight for v in c_labels.label_votes(facts, default_policy())}
+    assert votes == {("retrain", "labels enough with old rows"): 0.5}
+    # With one other region (600 rows) 300 + 600 < 1,000: the labels are scarce as before.
+    facts = facts_from(_localized(300, "north"), default_policy())
+    votes = {(v.action, v.short): v.weight for v in c_labels.label_votes(facts, default_policy())}
+    assert votes == {("fine_tune", "labels scarce"): 0.5, ("retrain", "labels scarce"): -1.5}
+
+
+def test_a_retrain_that_keeps_the_old_rows_is_named_after_a_localized_change() -> None:
+    with_old = facts_from(_localized(3000, "north"), default_policy())
+    votes = {v.action: v.weight for v in c_scope.scope_votes(with_old, default_policy())}
+    assert votes == {"fine_tune": 1.5, "retrain": 0.2}
+    d = _decide(*_localized(3000, "north"))
+    assert d.action == "fine_tune"  # without probes the rules' preference stands
+    assert any("600 labelled reference rows outside" in r.text for r in d.reasons)
+    without = facts_from(_localized(3000), default_policy())
+    assert all(
+        "reference rows outside" not in v.text
+        for v in c_scope.scope_votes(without, default_policy())
     )

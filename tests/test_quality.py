@@ -163,3 +163,46 @@ def test_scarce_labels_are_cross_fitted() -> None:
     # Every labelled row is scored by challengers that did not learn from it: the retrain's
     # gain on the Fahrenheit rows is clear even with 300 labels.
     assert retrain.freshness_low > 0
+
+
+def test_an_update_without_a_measured_gain_gives_way_to_monitor() -> None:
+    policy = default_policy()
+    noise = (_probe("fine_tune", 0.3, -1.2), _probe("retrain", -0.2, -1.8))
+    cards = scorecards(noise, policy, None)
+    action, why = reconcile("fine_tune", cards, set(), noise)
+    assert action == "monitor" and why is not None
+    assert "fine_tune +0.3 points [-1.2, +1.8]; retrain -0.2 points [-1.8, +1.4]" in why
+    # Not when the model must change anyway (an erasure, removed inputs, a fairness problem)...
+    assert reconcile("fine_tune", cards, set(), noise, must_change=True)[0] == "fine_tune"
+    # ...nor when keeping it is ruled out (by a regulation pack).
+    assert reconcile("retrain", cards, {"monitor", "no_action"}, noise)[0] == "retrain"
+
+
+def _localized_evidence(n_labelled: int) -> tuple[Any, ...]:
+    from evidence_factory import concept, segment
+
+    return (
+        feature("discount", drifted=True),
+        performance(0.9, 0.8, degraded=True),
+        scope("localized", ("region=coast",)),
+        labels(n_labelled),
+        concept(detected=False, explained=True),
+        segment("coast", degraded=True),
+        segment("north", degraded=False),
+    )
+
+
+def test_after_a_localized_change_the_probes_settle_a_retrain_that_keeps_the_old_rows() -> None:
+    # The rules prefer a fine-tune (4.0 against 2.7): not close by one unit, but close once the
+    # scope's preference (1.3) is left out, since the retrain keeps the 600 old rows outside.
+    probes = (_probe("fine_tune", 5.0, 2.0), _probe("retrain", 5.6, 2.6))
+    d = decide(_localized_evidence(3000), default_policy(), summary(3000), probes=probes)
+    assert d.action == "retrain"
+    assert d.reasons[0].text.startswith("The rule-based vote favoured fine_tune")
+    # Without old rows outside the change (no segment evidence) the vote stands.
+    bare = _localized_evidence(3000)[:5]
+    assert decide(bare, default_policy(), summary(3000), probes=probes).action == "fine_tune"
+    # Without probes the rules' preference stands.
+    assert decide(_localized_evidence(3000), default_policy(), summary(3000)).action == (
+        "fine_tune"
+    )

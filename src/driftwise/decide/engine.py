@@ -30,6 +30,7 @@ from driftwise.decide import criteria as c
 from driftwise.decide.context import ModelContext
 from driftwise.decide.counterfactual import counterfactuals
 from driftwise.decide.criteria.regulation import pack_approvals, pack_gates
+from driftwise.decide.criteria.scope import SCOPE_LOCALIZED
 from driftwise.decide.labelplan import label_plan
 from driftwise.decide.schedule import schedule
 from driftwise.decide.types import (
@@ -130,9 +131,31 @@ def _rank(votes: list[c.Vote]) -> tuple[dict[Action, float], set[Action], list[A
     return scores, ruled_out, ranked
 
 
-def _close(scores: dict[Action, float]) -> bool:
-    """Whether the vote between a fine-tune and a retrain was within one unit of weight."""
-    return abs(scores["fine_tune"] - scores["retrain"]) < 1.0
+def _must_change(facts: c.Facts) -> bool:
+    """Whether the model must change whatever the probes measure: an erasure request covering
+    its training rows, inputs removed or retyped, or a fairness problem."""
+    sc = facts.schema_change
+    return bool(
+        (facts.erasure is not None and facts.erasure.n_reference_rows > 0)
+        or (sc is not None and (sc.removed or sc.retyped))
+        or any(x.worsened or x.biased_reference for x in facts.fairness)
+    )
+
+
+def _close(scores: dict[Action, float], facts: c.Facts) -> bool:
+    """Whether the vote between a fine-tune and a retrain was within one unit of weight.
+
+    After a localized change with labelled reference rows outside it, a retrain learns from
+    those rows too (as ``driftwise act`` carries it out) and keeps the old regime as a
+    fine-tune does; the vote is then also close when it is within one unit once the scope
+    criterion's preference for the fine-tune's lighter touch is left out, and the probes settle
+    it.
+    """
+    margin = scores["fine_tune"] - scores["retrain"]
+    if facts.scope == "localized" and facts.n_reference_outside:
+        without = margin - (SCOPE_LOCALIZED[0] - SCOPE_LOCALIZED[1])
+        return min(abs(margin), abs(without)) < 1.0
+    return abs(margin) < 1.0
 
 
 def _action(
@@ -143,11 +166,14 @@ def _action(
     transfer: bool = False,
 ) -> Action:
     """Only the chosen action (what the counterfactuals need)."""
-    scores, ruled_out, ranked = _rank(tally(evidence, policy, context, transfer)[1])
+    facts, votes = tally(evidence, policy, context, transfer)
+    scores, ruled_out, ranked = _rank(votes)
     if not probes:
         return ranked[0]
     cards = scorecards(probes, policy, context)
-    return reconcile(ranked[0], cards, ruled_out, probes, _close(scores))[0]
+    return reconcile(
+        ranked[0], cards, ruled_out, probes, _close(scores, facts), _must_change(facts)
+    )[0]
 
 
 def decide(
@@ -176,7 +202,9 @@ def decide(
     cards = scorecards(probes, policy, context) if probes else ()
     settled: str | None = None
     if cards:
-        chosen, settled = reconcile(chosen, cards, ruled_out, probes, _close(scores))
+        chosen, settled = reconcile(
+            chosen, cards, ruled_out, probes, _close(scores, facts), _must_change(facts)
+        )
         ranked = [chosen, *(a for a in ranked if a != chosen)]
     runner_up = ranked[1]
     # Ruled-out actions that would have beaten the chosen one without their hard votes.

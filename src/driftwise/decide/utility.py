@@ -18,7 +18,10 @@ interval above zero).
 
 :func:`reconcile` then sets the rule-based vote against the utility: when the vote picks an
 update, the credible update with the larger utility is carried out; when it keeps the model but
-a credible update has a positive utility, that update is; the vote's update gives way to the
+a credible update has a positive utility, that update is; when it picks an update but no
+update is credible, the model is kept and watched (``monitor``: the validation gate would refuse
+a challenger without a gain), unless it must change anyway (an erasure request, inputs
+removed, a fairness problem); the vote's update gives way to the
 other (credible, with a larger utility) when its gain is clearly larger (its interval's low
 end above the vote's point estimate), when the vote's update shows no gain beyond noise, or
 when the vote between the two updates was close (within one unit of weight); a ruled-out
@@ -94,8 +97,13 @@ def reconcile(
     ruled_out: set[Action],
     probe_outcomes: tuple[ProbeOutcome, ...] = (),
     close: bool = False,
+    must_change: bool = False,
 ) -> tuple[Action, str | None]:
-    """The action after weighing the vote with the utility, and a sentence when they differ."""
+    """The action after weighing the vote with the utility, and a sentence when they differ.
+
+    ``must_change``: the model must change whatever the probes measure (an erasure request,
+    inputs removed, a fairness problem), so an update is not given up for lack of a gain.
+    """
     by = {c.action: c for c in cards}
     probes: dict[str, ProbeOutcome] = {p.action: p for p in probe_outcomes}
     updates = [
@@ -104,6 +112,19 @@ def reconcile(
     credible = [c for c in updates if c.credible]
     if not updates:
         return voted, None
+    giving_up = voted in ("fine_tune", "retrain") and not credible and not must_change
+    if giving_up and "monitor" not in ruled_out:
+        measured = "; ".join(
+            f"{p.action} {p.freshness:+.1f} points [{p.freshness_low:+.1f}, "
+            f"{p.freshness_high:+.1f}]"
+            for p in probe_outcomes
+            if p.action not in ruled_out
+        )
+        return "monitor", (
+            f"The rule-based vote favoured {voted}, but no update beat the champion on the "
+            f"new regime beyond noise in the probes ({measured}); the validation gate would "
+            "refuse it, so keep the model and collect labels."
+        )
     best = max(credible, key=lambda c: c.utility, default=None)
     if voted in ("fine_tune", "retrain"):
         mine = by.get(voted)

@@ -31,7 +31,7 @@ from driftwise.signals.types import (
     TextDrift,
 )
 
-__all__ = ["UNIT", "Facts", "Vote", "facts_from"]
+__all__ = ["UNIT", "Facts", "Vote", "facts_from", "reference_outside"]
 
 T = TypeVar("T")
 
@@ -77,6 +77,9 @@ class Facts:
     context: ModelContext | None = None  # from the model registry, when the check had one
     erasure: ErasureRequest | None = None
     transfer: bool = False  # the model was taken to a new domain (check --transfer)
+    # After a localized change: labelled reference rows outside the changed segments (at least
+    # this many; segments too small to test are not counted). A retrain learns from them too.
+    n_reference_outside: int = 0
 
     @property
     def estimated_only(self) -> bool:
@@ -99,6 +102,41 @@ def _first(evidence: tuple[Evidence, ...], kind: type[T]) -> T | None:
 
 def _all(evidence: tuple[Evidence, ...], kind: type[T]) -> tuple[T, ...]:
     return tuple(e for e in evidence if isinstance(e, kind))
+
+
+def reference_outside(
+    scope: Scope | None, segments: tuple[SegmentDrift, ...], labelled: bool
+) -> int:
+    """Labelled reference rows outside the segments a localized change is confined to.
+
+    A lower bound from the per-segment counts: for each segment key named by the scope, the
+    reference rows of that key's other values, less the rows of the changed segments of other
+    keys. 0 unless the scope is localized and the reference is labelled.
+
+    >>> from driftwise.signals.types import Scope, SegmentDrift
+    >>> def seg(value, n, drifted):
+    ...     return SegmentDrift(id=f"segment:region={value}", key="region", value=value,
+    ...         share_reference=0.0, share_current=0.0, n_reference=n, n_current=n,
+    ...         drifted_features=(), max_effect=0.0, drifted=drifted)
+    >>> scope = Scope(verdict="localized", drifted_feature_share=0.1, drifted_features=(),
+    ...     drifted_segments=("region=coast",), drifted_traffic_share=0.2, explanation="")
+    >>> reference_outside(scope, (seg("coast", 400, True), seg("north", 900, False),
+    ...     seg("south", 700, False)), labelled=True)
+    1600
+    """
+    if scope is None or scope.verdict != "localized" or not labelled:
+        return 0
+    changed = {tuple(s.partition("=")[::2]) for s in scope.drifted_segments}
+    keys = {k for k, _ in changed}
+    if not keys:
+        return 0
+    size = {(s.key, s.value): s.n_reference for s in segments}
+    counts = []
+    for key in keys:
+        others = sum(n for (k, v), n in size.items() if k == key and (k, v) not in changed)
+        elsewhere = sum(size.get((k, v), 0) for k, v in changed if k != key)
+        counts.append(others - elsewhere)
+    return max(0, min(counts))
 
 
 def facts_from(
@@ -149,4 +187,7 @@ def facts_from(
         context=context,
         erasure=_first(evidence, ErasureRequest),
         transfer=transfer,
+        n_reference_outside=reference_outside(
+            scope, _all(evidence, SegmentDrift), perf is not None
+        ),
     )

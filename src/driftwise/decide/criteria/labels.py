@@ -1,5 +1,7 @@
-"""Labels: plentiful ones make a retrain possible; scarce ones limit us to a fine-tune; labels
-that do not look like current traffic make any update on them less trustworthy.
+"""Labels: plentiful ones make a retrain possible; scarce ones limit us to a fine-tune (unless
+the change is localized and the reference rows outside it make up the difference: a retrain
+after a localized change learns from them too); labels that do not look like current traffic
+make any update on them less trustworthy.
 
 >>> from driftwise.decide.criteria.base import facts_from
 >>> from driftwise.policy import default_policy
@@ -28,6 +30,13 @@ def label_votes(f: Facts, policy: Policy) -> list[Vote]:
             f"{n} labelled current rows: enough to retrain (policy minimum {lt.min_for_retrain})."
         )
         votes.append(Vote("labels", "retrain", 0.5, text, ev, "labels plentiful"))
+    elif n >= lt.min_for_fine_tune and n + f.n_reference_outside >= lt.min_for_retrain:
+        text = (
+            f"Only {n} labelled current rows, but the change is localized: a retrain learns "
+            f"from them plus the {f.n_reference_outside:,} labelled reference rows outside the "
+            f"changed segments, enough to retrain (policy minimum {lt.min_for_retrain})."
+        )
+        votes.append(Vote("labels", "retrain", 0.5, text, ev, "labels enough with old rows"))
     elif n >= lt.min_for_fine_tune:
         text = (
             f"Only {n} labelled current rows: enough to fine-tune (minimum "

@@ -1,6 +1,12 @@
 """Scope and concept, when the model must change: a localized change favours a fine-tune, a
 global one or a changed relation between inputs and labels (concept drift) a retrain.
 
+After a localized change a retrain learns from the current rows plus the labelled reference
+rows outside the changed segments (as ``driftwise act`` carries it out), so it keeps the old
+regime where it still holds; the scope's preference for a fine-tune then does not count when
+the engine judges whether the vote between the two was close enough for the probes to settle
+(see :func:`driftwise.decide.engine.decide`).
+
 >>> from driftwise.decide.criteria.base import facts_from
 >>> from driftwise.policy import default_policy
 >>> scope_votes(facts_from((), default_policy()), default_policy())
@@ -12,7 +18,11 @@ from __future__ import annotations
 from driftwise.decide.criteria.base import Facts, Vote
 from driftwise.policy.model import Policy
 
-__all__ = ["concept_votes", "scope_votes"]
+__all__ = ["SCOPE_LOCALIZED", "concept_votes", "scope_votes"]
+
+#: The scope votes after a localized change: (fine-tune, retrain). The margin stands for the
+#: fine-tune's lighter touch on what the change left alone.
+SCOPE_LOCALIZED = (1.5, 0.2)
 
 
 def scope_votes(f: Facts, policy: Policy) -> list[Vote]:
@@ -23,9 +33,17 @@ def scope_votes(f: Facts, policy: Policy) -> list[Vote]:
     expl = f.scope_evidence.explanation if f.scope_evidence is not None else ""
     if f.scope == "localized":
         text = f"Scope: localized. {expl} A targeted fine-tune can repair it."
+        if f.n_reference_outside:
+            # As `driftwise act` retrains after a localized change: on the current rows plus the
+            # old ones the change left alone, so the retrain keeps the old regime as well.
+            text += (
+                f" So can a retrain on the current rows plus the {f.n_reference_outside:,} "
+                "labelled reference rows outside the changed segments, which keeps what still "
+                "holds there; the fine-tune is quicker and cheaper."
+            )
         return [
-            Vote("scope", "fine_tune", 1.5, text, ev, "localized change"),
-            Vote("scope", "retrain", 0.2, text, ev, "localized change"),
+            Vote("scope", "fine_tune", SCOPE_LOCALIZED[0], text, ev, "localized change"),
+            Vote("scope", "retrain", SCOPE_LOCALIZED[1], text, ev, "localized change"),
         ]
     if f.scope == "global":
         text = f"Scope: global. {expl} A systemic shift calls for a full retrain."
