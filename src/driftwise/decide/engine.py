@@ -131,17 +131,6 @@ def _rank(votes: list[c.Vote]) -> tuple[dict[Action, float], set[Action], list[A
     return scores, ruled_out, ranked
 
 
-def _must_change(facts: c.Facts) -> bool:
-    """Whether the model must change whatever the probes measure: an erasure request covering
-    its training rows, inputs removed or retyped, or a fairness problem."""
-    sc = facts.schema_change
-    return bool(
-        (facts.erasure is not None and facts.erasure.n_reference_rows > 0)
-        or (sc is not None and (sc.removed or sc.retyped))
-        or any(x.worsened or x.biased_reference for x in facts.fairness)
-    )
-
-
 def _close(scores: dict[Action, float], facts: c.Facts) -> bool:
     """Whether the vote between a fine-tune and a retrain was within one unit of weight.
 
@@ -171,9 +160,8 @@ def _action(
     if not probes:
         return ranked[0]
     cards = scorecards(probes, policy, context)
-    return reconcile(
-        ranked[0], cards, ruled_out, probes, _close(scores, facts), _must_change(facts)
-    )[0]
+    close = _close(scores, facts)
+    return reconcile(ranked[0], cards, ruled_out, probes, close, facts.must_change)[0]
 
 
 def decide(
@@ -203,7 +191,7 @@ def decide(
     settled: str | None = None
     if cards:
         chosen, settled = reconcile(
-            chosen, cards, ruled_out, probes, _close(scores, facts), _must_change(facts)
+            chosen, cards, ruled_out, probes, _close(scores, facts), facts.must_change
         )
         ranked = [chosen, *(a for a in ranked if a != chosen)]
     runner_up = ranked[1]

@@ -87,6 +87,23 @@ class Facts:
         return self.degraded and not self.measured
 
     @property
+    def training_erasure(self) -> ErasureRequest | None:
+        """The erasure request, when it covers rows the champion learnt from."""
+        e = self.erasure
+        return e if e is not None and e.n_reference_rows > 0 else None
+
+    @property
+    def must_change(self) -> bool:
+        """Whether the model must change whatever an update would gain: an erasure request
+        covering its training rows, inputs removed or retyped, or a fairness problem."""
+        sc = self.schema_change
+        return bool(
+            self.training_erasure is not None
+            or (sc is not None and (sc.removed or sc.retyped))
+            or any(x.worsened or x.biased_reference for x in self.fairness)
+        )
+
+    @property
     def inputs_moved(self) -> bool:
         """Any univariate, joint or text drift of the inputs."""
         return bool(

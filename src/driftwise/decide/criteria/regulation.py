@@ -22,7 +22,6 @@ from __future__ import annotations
 from driftwise.decide.criteria.base import Facts, Vote
 from driftwise.policy.model import Action, Policy
 from driftwise.policy.packs import load_pack
-from driftwise.signals.types import ErasureRequest
 
 __all__ = ["erasure_votes", "pack_approvals", "pack_gates", "pccp_outside", "regulation_votes"]
 
@@ -34,13 +33,9 @@ def _label(pack: str, rule: str) -> str:
     return f"{load_pack(pack).title} ({rule})"
 
 
-def _erasure(f: Facts) -> ErasureRequest | None:
-    return f.erasure if f.erasure is not None and f.erasure.n_reference_rows > 0 else None
-
-
 def erasure_votes(f: Facts, policy: Policy) -> list[Vote]:
     """Retrain without the erased records; under the GDPR pack nothing else is allowed."""
-    e = _erasure(f)
+    e = f.training_erasure
     if e is None:
         return []
     hard = "gdpr_erasure" in policy.regulation.packs
